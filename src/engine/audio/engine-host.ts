@@ -1,0 +1,155 @@
+// The main thread's side of the audio engine: starts the audio worker, watches its heartbeat, restarts it
+// when it stalls or crashes (with backoff), and stops it with a deadline. Parameters and meters are read and
+// written through the shared views; the worker's rare events arrive as messages and are logged here.
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { Session } from '../session/schema.js';
+import { sessionInputChannels } from '../session/schema.js';
+import { stripTopology, writeSessionParams } from '../session/apply.js';
+import { Control, EngineViews } from '../shared/layout.js';
+import type {
+  AudioSettings,
+  AudioWorkerData,
+  InjectedFault,
+  LogLevel,
+  WorkerEvent,
+} from './worker-protocol.js';
+
+export interface EngineLog {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface EngineHostOptions {
+  audio: AudioSettings;
+  session: Session;
+  log: EngineLog;
+  /** Heartbeat silent this long while the worker should be running → the worker is restarted. */
+  stallMs: number;
+  /** Test hook: the first worker stalls or crashes on purpose. */
+  fault?: InjectedFault | undefined;
+  /** Device events (opened, lost, null) for status lines. */
+  onDevice?: (e: Extract<WorkerEvent, { type: 'device' }>) => void;
+}
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+export class EngineHost {
+  readonly views: EngineViews;
+  private worker: Worker | undefined;
+  private stopping = false;
+  private restarts = 0;
+  private watch: NodeJS.Timeout | undefined;
+  private lastBeat = -1;
+  private lastBeatAt = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private exited: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: EngineHostOptions) {
+    this.views = EngineViews.allocate(options.session.strips.length);
+    writeSessionParams(this.views, options.session);
+  }
+
+  /** Workers started so far beyond the first (stall or crash recoveries). */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  start(): void {
+    this.spawn(this.options.fault);
+    this.watch = setInterval(() => this.checkHeartbeat(), 100);
+    this.watch.unref();
+  }
+
+  /** Stops the worker: fade, close the device, exit; terminated if it takes longer than `deadlineMs`. */
+  async stop(deadlineMs = 1500): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.watch);
+    clearTimeout(this.restartTimer);
+    const w = this.worker;
+    if (!w) return;
+    Atomics.store(this.views.control, Control.Stop, 1);
+    Atomics.notify(this.views.control, Control.Stop);
+    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), deadlineMs).unref());
+    if ((await Promise.race([this.exited, timer])) === 'timeout') {
+      this.options.log.warn({ deadlineMs }, 'audio worker did not stop in time; terminating it');
+      await w.terminate();
+    }
+  }
+
+  private spawn(fault: InjectedFault | undefined): void {
+    const { audio, session } = this.options;
+    Atomics.store(this.views.control, Control.Stop, 0);
+    const data: AudioWorkerData = {
+      buffers: this.views.buffers,
+      strips: stripTopology(session),
+      inputChannels: sessionInputChannels(session),
+      audio,
+      fault,
+    };
+    const w = new Worker(fileURLToPath(WORKER_URL), { workerData: data, name: 'mixd-audio' });
+    this.worker = w;
+    this.lastBeat = -1;
+    this.lastBeatAt = Date.now();
+    w.on('message', (e: WorkerEvent) => this.onEvent(e));
+    w.on('error', (err) => this.options.log.error({ err }, 'audio worker crashed'));
+    this.exited = new Promise((resolve) => {
+      w.once('exit', (code) => {
+        if (this.worker === w) this.worker = undefined;
+        if (!this.stopping) {
+          this.options.log.error({ code }, 'audio worker exited unexpectedly; restarting it');
+          this.scheduleRestart();
+        }
+        resolve();
+      });
+    });
+  }
+
+  private scheduleRestart(): void {
+    const delay = Math.min(5000, 100 * 2 ** Math.min(this.restarts, 6));
+    this.restarts++;
+    this.restartTimer = setTimeout(() => {
+      if (!this.stopping) this.spawn(undefined);
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  private checkHeartbeat(): void {
+    if (!this.worker || this.stopping) return;
+    const beat = this.views.heartbeat();
+    const now = Date.now();
+    if (beat !== this.lastBeat) {
+      this.lastBeat = beat;
+      this.lastBeatAt = now;
+      return;
+    }
+    if (now - this.lastBeatAt < this.options.stallMs) return;
+    this.options.log.error({ stalledMs: now - this.lastBeatAt }, 'audio worker stalled; restarting it');
+    const w = this.worker;
+    this.worker = undefined;
+    void w.terminate(); // its exit handler schedules the replacement
+  }
+
+  private onEvent(e: WorkerEvent): void {
+    const log = this.options.log;
+    switch (e.type) {
+      case 'log': {
+        const write: Record<LogLevel, (o: object, m: string) => void> = {
+          error: (o, m) => log.error(o, m),
+          warn: (o, m) => log.warn(o, m),
+          info: (o, m) => log.info(o, m),
+          debug: (o, m) => log.debug(o, m),
+        };
+        write[e.level](e.fields ?? {}, e.msg);
+        break;
+      }
+      case 'device':
+        this.options.onDevice?.(e);
+        break;
+      case 'stopped':
+        break;
+    }
+  }
+}

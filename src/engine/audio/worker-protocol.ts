@@ -1,0 +1,51 @@
+// What the audio worker is started with and the rare events it reports (never per block).
+import type { StripTopology } from '../mixer.js';
+import type { EngineBuffers } from '../shared/layout.js';
+
+export interface AudioSettings {
+  backend: 'portaudio' | 'naudiodon' | 'null';
+  hostApi?: string | undefined;
+  device: string;
+  sampleRate: number;
+  blockFrames: number;
+  outputChannels: number;
+  clientName: string;
+  deadDeviceMs: number;
+  retry: { initialMs: number; maxMs: number };
+  /** Explicit libportaudio path, tried before the system's and naudiodon's copies. */
+  library?: string | undefined;
+}
+
+/** Test-only fault injection: the worker stalls (busy loop) or throws this long after it starts. */
+export interface InjectedFault {
+  kind: 'stall' | 'crash';
+  afterMs: number;
+}
+
+export interface AudioWorkerData {
+  buffers: EngineBuffers;
+  strips: StripTopology[];
+  inputChannels: number;
+  audio: AudioSettings;
+  fault?: InjectedFault | undefined;
+}
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export type WorkerEvent =
+  | { type: 'log'; level: LogLevel; msg: string; fields?: Record<string, unknown> }
+  | {
+      type: 'device';
+      state: 'running' | 'lost' | 'null';
+      device?: string;
+      hostApi?: string;
+      library?: string;
+      sampleRate?: number;
+      blockFrames?: number;
+      inChannels?: number;
+      outChannels?: number;
+      inputLatencyMs?: number;
+      outputLatencyMs?: number;
+      reason?: string;
+    }
+  | { type: 'stopped' };
