@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <unistd.h>
 #include <node_api.h>
+#include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <time.h>
 
@@ -556,6 +558,23 @@ napi_value DrainMessages(napi_env env, napi_callback_info) {
   return arr;
 }
 
+// setRealtimePriority(priority) → "" or why not. Puts the calling thread (the audio worker) on SCHED_FIFO
+// so its wake-up after the callback's post doesn't queue behind ordinary threads; 0 → back to SCHED_OTHER.
+// Needs RLIMIT_RTPRIO (systemd LimitRTPRIO=) or CAP_SYS_NICE.
+napi_value SetRealtimePriority(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  int32_t prio = 0;
+  if (argc >= 1) napi_get_value_int32(env, argv[0], &prio);
+  sched_param sp{};
+  sp.sched_priority = prio;
+  int err = pthread_setschedparam(pthread_self(), prio > 0 ? SCHED_FIFO : SCHED_OTHER, &sp);
+  napi_value result;
+  napi_create_string_utf8(env, err ? strerror(err) : "", NAPI_AUTO_LENGTH, &result);
+  return result;
+}
+
 // The worker that owned the stream is going away (exit or terminate): never leave a callback running
 // into freed JS buffers.
 void onEnvCleanup(void *) {
@@ -581,6 +600,7 @@ NAPI_MODULE_INIT() {
       {"push", nullptr, Push, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"drainMessages", nullptr, DrainMessages, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setRealtimePriority", nullptr, SetRealtimePriority, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   napi_value statCount;

@@ -5,6 +5,7 @@ import type { InjectedFault, WorkerEvent } from '../engine/audio/worker-protocol
 import { defaultSession } from '../engine/session/schema.js';
 import { defaultConfig } from './config/schema.js';
 import { formatConfigError, loadConfig, type LoadConfigResult } from './config/load.js';
+import { startAudioStatsLog } from './audio-stats.js';
 import { createLogger, type Logger } from './log.js';
 import { createHealthGate, startWatchdog } from './systemd/health.js';
 import { createNotifier } from './systemd/notify.js';
@@ -80,6 +81,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
   });
   const stopWatchdog = startWatchdog(notifier, gate, log);
   host.start();
+  const stopStatsLog = startAudioStatsLog(host.views, log);
 
   return await new Promise<number>((resolve) => {
     let stopping = false;
@@ -92,6 +94,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
       setTimeout(() => process.exit(1), STOP_DEADLINE_MS + 150).unref();
       void host.stop(STOP_DEADLINE_MS - 300).then(() => {
         stopWatchdog();
+        stopStatsLog();
         gate.close();
         notifier.close();
         log.info({ restarts: host.restartCount }, 'stopped');

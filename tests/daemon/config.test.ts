@@ -42,7 +42,7 @@ const bad: BadCase[] = [
     'unknown nested key',
     'audio:\n  bakend: portaudio\n',
     [
-      'config.yaml: audio.bakend: unknown key (expected one of: backend, hostApi, device, sampleRate, blockFrames, outputChannels, clientName, deadDeviceMs, retry)',
+      'config.yaml: audio.bakend: unknown key (expected one of: backend, hostApi, device, sampleRate, blockFrames, outputChannels, clientName, deadDeviceMs, realtimePriority, library, retry)',
     ],
   ],
   [
@@ -276,6 +276,7 @@ describe('loadConfig: good configs', () => {
         outputChannels: 2,
         clientName: 'mixd',
         deadDeviceMs: 500,
+        realtimePriority: 60,
         retry: { initialMs: 500, maxMs: 5000 },
       },
       engine: { stallMs: 1000 },

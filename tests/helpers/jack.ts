@@ -41,6 +41,9 @@ export interface JackdOptions {
   rate?: number;
   inputs?: number;
   outputs?: number;
+  /** Synchronous mode (-S): the server waits for late clients instead of skipping them, so host scheduling
+   * jitter delays a cycle rather than corrupting it; what is left to see is the client's own losses. */
+  sync?: boolean;
 }
 
 export interface JackServer {
@@ -89,7 +92,7 @@ async function launchJackd(name: string, opts: JackdOptions, rt: boolean): Promi
   const logFile = join(logDir, `${name}${rt ? '' : '-nort'}.log`);
   const fd = openSync(logFile, 'w');
   const rtArgs = rt ? ['-R', '-P', '70'] : ['-r'];
-  const args = ['-n', name, ...rtArgs, '-t', '2000', '-d', 'dummy'];
+  const args = ['-n', name, ...rtArgs, ...(opts.sync ? ['-S'] : []), '-t', '2000', '-d', 'dummy'];
   args.push('-r', String(rate), '-p', String(period), '-C', String(inputs), '-P', String(outputs));
   const child = spawn('jackd', args, { stdio: ['ignore', fd, fd] });
   closeSync(fd);

@@ -57,6 +57,11 @@ const AudioSchema = strictSection(
       .regex(/^[A-Za-z0-9_.-]{1,32}$/)
       .default('mixd'),
     deadDeviceMs: integerIn(100, 5000, 'a number of milliseconds between 100 and 5000').default(500),
+    // SCHED_FIFO priority of the audio worker thread, below JACK's own (jackd -P 70 → clients at 65);
+    // 0 keeps it a normal thread. Needs LimitRTPRIO= under systemd.
+    realtimePriority: integerIn(0, 89).default(60),
+    // Explicit libportaudio path, tried before the system's and naudiodon's copies.
+    library: z.string({ error: 'a path to libportaudio.so.2 (non-empty text)' }).min(1).optional(),
     retry: RetrySchema.prefault({}),
   },
   'a mapping of audio settings',

@@ -32,9 +32,16 @@ export interface EngineHostOptions {
   fault?: InjectedFault | undefined;
   /** Device events (opened, lost, null) for status lines. */
   onDevice?: (e: Extract<WorkerEvent, { type: 'device' }>) => void;
+  /**
+   * The audio backend failed in a way it cannot recover from in-process (naudiodon: device lost, open failed,
+   * worker stalled or died). The daemon must exit non-zero, by SIGKILL when needsHardExit, so that systemd
+   * (Restart=on-failure) starts a fresh process. Called at most once; the host restarts nothing afterwards.
+   */
+  onFatal?: (reason: string) => void;
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+const NAUDIODON_WORKER_URL = new URL('./naudiodon-worker.js', import.meta.url);
 
 export class EngineHost {
   readonly views: EngineViews;
@@ -46,10 +53,22 @@ export class EngineHost {
   private lastBeatAt = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private exited: Promise<void> = Promise.resolve();
+  private stopped: Promise<void> = Promise.resolve();
+  private onStopped = (): void => undefined;
+  private failed = false;
 
   constructor(private readonly options: EngineHostOptions) {
     this.views = EngineViews.allocate(options.session.strips.length);
     writeSessionParams(this.views, options.session);
+  }
+
+  /**
+   * True for naudiodon: its stream can't be closed (realtime.md F1/F2) and a process whose worker owns it
+   * segfaults or deadlocks on a normal exit (F3/F4). After stop() (or onFatal) the daemon must flush its
+   * logs and end with process.kill(process.pid, 'SIGKILL'), never process.exit() or a drained event loop.
+   */
+  get needsHardExit(): boolean {
+    return this.options.audio.backend === 'naudiodon';
   }
 
   /** Workers started so far beyond the first (stall or crash recoveries). */
@@ -63,7 +82,11 @@ export class EngineHost {
     this.watch.unref();
   }
 
-  /** Stops the worker: fade, close the device, exit; terminated if it takes longer than `deadlineMs`. */
+  /**
+   * Stops the worker: fade, close the device, exit; terminated if it takes longer than `deadlineMs`.
+   * needsHardExit: resolves once the worker has faded out ('stopped'); the worker stays alive (never
+   * terminated) and keeps feeding silence until the process is killed.
+   */
   async stop(deadlineMs = 1500): Promise<void> {
     this.stopping = true;
     clearInterval(this.watch);
@@ -73,7 +96,10 @@ export class EngineHost {
     Atomics.store(this.views.control, Control.Stop, 1);
     Atomics.notify(this.views.control, Control.Stop);
     const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), deadlineMs).unref());
-    if ((await Promise.race([this.exited, timer])) === 'timeout') {
+    const done = this.needsHardExit ? this.stopped : this.exited;
+    if ((await Promise.race([done, timer])) !== 'timeout') return;
+    if (this.needsHardExit) this.options.log.warn({ deadlineMs }, 'audio worker did not fade out in time');
+    else {
       this.options.log.warn({ deadlineMs }, 'audio worker did not stop in time; terminating it');
       await w.terminate();
     }
@@ -89,7 +115,9 @@ export class EngineHost {
       audio,
       fault,
     };
-    const w = new Worker(fileURLToPath(WORKER_URL), { workerData: data, name: 'mixd-audio' });
+    const url = this.needsHardExit ? NAUDIODON_WORKER_URL : WORKER_URL;
+    const w = new Worker(fileURLToPath(url), { workerData: data, name: 'mixd-audio' });
+    this.stopped = new Promise((resolve) => (this.onStopped = resolve));
     this.worker = w;
     this.lastBeat = -1;
     this.lastBeatAt = Date.now();
@@ -98,7 +126,11 @@ export class EngineHost {
     this.exited = new Promise((resolve) => {
       w.once('exit', (code) => {
         if (this.worker === w) this.worker = undefined;
-        if (!this.stopping) {
+        if (this.stopping || this.failed) {
+          // an expected exit
+        } else if (this.needsHardExit) {
+          this.fail(`audio worker exited with code ${code}`); // a second naudiodon load would clash (§1)
+        } else {
           this.options.log.error({ code }, 'audio worker exited unexpectedly; restarting it');
           this.scheduleRestart();
         }
@@ -117,7 +149,7 @@ export class EngineHost {
   }
 
   private checkHeartbeat(): void {
-    if (!this.worker || this.stopping) return;
+    if (!this.worker || this.stopping || this.failed) return;
     const beat = this.views.heartbeat();
     const now = Date.now();
     if (beat !== this.lastBeat) {
@@ -126,6 +158,8 @@ export class EngineHost {
       return;
     }
     if (now - this.lastBeatAt < this.options.stallMs) return;
+    // A naudiodon worker can't be terminated safely (F4) and a new one would load naudiodon twice.
+    if (this.needsHardExit) return this.fail(`audio worker stalled for ${now - this.lastBeatAt} ms`);
     this.options.log.error({ stalledMs: now - this.lastBeatAt }, 'audio worker stalled; restarting it');
     const w = this.worker;
     this.worker = undefined;
@@ -149,7 +183,19 @@ export class EngineHost {
         this.options.onDevice?.(e);
         break;
       case 'stopped':
+        this.onStopped();
+        break;
+      case 'fatal':
+        this.fail(e.reason);
         break;
     }
+  }
+
+  private fail(reason: string): void {
+    if (this.failed || this.stopping) return;
+    this.failed = true;
+    clearInterval(this.watch);
+    this.options.log.error({ reason }, 'audio backend cannot recover in-process; mixd must exit');
+    this.options.onFatal?.(reason);
   }
 }

@@ -97,6 +97,11 @@ export class PortAudioDevice {
     }
   }
 
+  /** Raises the calling thread (the audio worker) to SCHED_FIFO; "" or why it could not. */
+  setRealtimePriority(priority: number): string {
+    return this.binding.setRealtimePriority(priority);
+  }
+
   /** See PortAudioBinding.pull. */
   pull(timeoutMs: number): number {
     return this.binding.pull(timeoutMs);

@@ -70,6 +70,8 @@ export interface PortAudioBinding {
   /** Stops, closes and terminates PortAudio within the deadline; false when it had to abandon the instance. */
   close(deadlineMs: number): boolean;
   drainMessages(): string[];
+  /** SCHED_FIFO at `priority` for the calling thread (0: normal); returns "" or the reason it failed. */
+  setRealtimePriority(priority: number): string;
   readonly statCount: number;
 }
 

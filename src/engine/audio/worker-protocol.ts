@@ -12,6 +12,8 @@ export interface AudioSettings {
   clientName: string;
   deadDeviceMs: number;
   retry: { initialMs: number; maxMs: number };
+  /** SCHED_FIFO priority of the audio worker thread (0: leave it a normal thread). Below JACK's own threads. */
+  realtimePriority: number;
   /** Explicit libportaudio path, tried before the system's and naudiodon's copies. */
   library?: string | undefined;
 }
@@ -48,4 +50,6 @@ export type WorkerEvent =
       outputLatencyMs?: number;
       reason?: string;
     }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  /** The backend cannot recover in-process (naudiodon): the daemon must exit so its supervisor restarts it. */
+  | { type: 'fatal'; reason: string };

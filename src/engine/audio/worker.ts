@@ -102,6 +102,17 @@ function main(): void {
       log('error', `cannot load mixd's PortAudio binding: ${(err as Error).message}`);
     }
   }
+  // SCHED_FIFO only for this thread, and only outside open(): threads PortAudio/libjack create during open
+  // inherit the creator's policy, and those must stay normal (realtime.md §8.7).
+  let priorityWarned = false;
+  const raisePriority = (on: boolean): void => {
+    if (!device || audio.realtimePriority <= 0) return;
+    const why = device.setRealtimePriority(on ? audio.realtimePriority : 0);
+    if (why && on && !priorityWarned) {
+      priorityWarned = true;
+      log('warn', `audio worker stays a normal thread (SCHED_FIFO ${audio.realtimePriority}: ${why}); expect underruns under load`);
+    }
+  };
   let m = mixer();
   let channelsIn = 0;
   let channelsOut = audio.outputChannels;
@@ -112,6 +123,7 @@ function main(): void {
 
   const tryOpen = (): void => {
     if (!device) return;
+    raisePriority(false);
     try {
       const opened = device.openAndStart();
       channelsIn = opened.inChannels;
@@ -133,6 +145,7 @@ function main(): void {
       nextTick = performance.now();
     }
     for (const line of device.libraryMessages()) log('debug', line);
+    raisePriority(true);
   };
 
   if (device) tryOpen();
