@@ -29,7 +29,11 @@ export function startAudioStatsLog(views: EngineViews, log: Logger, intervalMs =
     });
     if (moved)
       log.warn(
-        { ...delta, blockTimeAvgUs: views.stats[Stat.BlockTimeAvgUs], blockTimeMaxUs: views.stats[Stat.BlockTimeMaxUs] },
+        {
+          ...delta,
+          blockTimeAvgUs: views.stats[Stat.BlockTimeAvgUs],
+          blockTimeMaxUs: views.stats[Stat.BlockTimeMaxUs],
+        },
         'audio glitches in the last interval',
       );
   }, intervalMs);

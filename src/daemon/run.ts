@@ -58,12 +58,24 @@ export async function runDaemon(options: RunOptions): Promise<number> {
   const notifier = createNotifier(log);
   let ready = false;
   let lastDeviceState = '';
+  // naudiodon can neither close a JACK stream nor let its worker exit (realtime.md F1, F3, F4): with that
+  // backend the process ends by SIGKILL once the logs are flushed.
+  const hardExit = (code: string): void => {
+    log.info({ code }, 'ending the process with SIGKILL (naudiodon backend)');
+    log.flush();
+    process.kill(process.pid, 'SIGKILL');
+  };
   const host = new EngineHost({
     audio: config.audio,
     session,
     log,
     stallMs: config.engine.stallMs,
     fault: testFault(),
+    onFatal: (reason) => {
+      log.fatal({ reason }, 'audio backend cannot recover in this process; exiting for a restart');
+      notifier.stopping(reason);
+      hardExit('fatal');
+    },
     onDevice: (e) => {
       const text = describeDevice(e);
       if (e.state === 'running') log.info({ ...e, type: undefined }, text);
@@ -98,6 +110,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
         gate.close();
         notifier.close();
         log.info({ restarts: host.restartCount }, 'stopped');
+        if (host.needsHardExit) hardExit('stop');
         resolve(0);
       });
     };

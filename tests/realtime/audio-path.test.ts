@@ -52,7 +52,9 @@ const expectedR = [
 function inputs(): Float32Array[] {
   const freqs = [500, 1000, 2000, 1500, 3000];
   const amps = [0.25, 0.25, 0.25, 0.2, 0.2];
-  const ch = freqs.map((f, c) => Float32Array.from({ length: N }, (_, i) => amps[c]! * Math.sin((2 * Math.PI * f * i) / RATE)));
+  const ch = freqs.map((f, c) =>
+    Float32Array.from({ length: N }, (_, i) => amps[c]! * Math.sin((2 * Math.PI * f * i) / RATE)),
+  );
   let r = 12345;
   const noise = new Float32Array(N);
   for (let i = 0; i < N; i++) {
@@ -115,7 +117,10 @@ describe('audio path on jackd dummy', () => {
     server = await startJackd({ period: 128, inputs: 8, outputs: 8, sync: true });
     const config = join(dir, 'mixd.json');
     writeFileSync(config, JSON.stringify({ audio: { clientName: 'mixd', blockFrames: 128 }, session }));
-    daemon = spawn(process.execPath, [MAIN, 'run', '--config', config], { env: server.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    daemon = spawn(process.execPath, [MAIN, 'run', '--config', config], {
+      env: server.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     daemon.stdout!.on('data', (b: Buffer) => log.push(b.toString()));
     daemon.stderr!.on('data', (b: Buffer) => log.push(b.toString()));
     await waitForPorts(server, ['mixd:in_5', 'mixd:out_0', 'mixd:out_1'], 10_000);
@@ -182,15 +187,20 @@ describe('audio path on jackd dummy', () => {
     const sessionFile = join(dir, 'session.json');
     writeFileSync(sessionFile, JSON.stringify(session));
     writeFileSync(inWav, encodeWav({ sampleRate: RATE, channels: played }, 'float32'));
-    const r = spawnSync(process.execPath, [MAIN, 'render', '--session', sessionFile, '--in', inWav, '--out', outWav], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [MAIN, 'render', '--session', sessionFile, '--in', inWav, '--out', outWav],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = decodeWav(readFileSync(outWav));
     if (!out.ok) throw new Error(out.error);
     let worst = 0;
     for (let n = 0; n < N - lag; n++)
-      for (let c = 0; c < 2; c++) worst = Math.max(worst, Math.abs(out.value.channels[c]![n]! - captured[c]![n + lag]!));
+      for (let c = 0; c < 2; c++)
+        worst = Math.max(worst, Math.abs(out.value.channels[c]![n]! - captured[c]![n + lag]!));
     expect(worst).toBeLessThanOrEqual(1e-6);
   });
 });

@@ -1,13 +1,7 @@
 // One open PortAudio stream through mixd's realtime binding, as the audio worker sees it: open by request,
 // pull a block, push a block, close. Only open/close allocate; pull/push don't.
-import type {
-  BindingStat} from './portaudio.js';
-import {
-  libraryCandidates,
-  loadBinding,
-  type LibraryInfo,
-  type PortAudioBinding,
-} from './portaudio.js';
+import type { BindingStat } from './portaudio.js';
+import { libraryCandidates, loadBinding, type LibraryInfo, type PortAudioBinding } from './portaudio.js';
 import { selectDevice } from './select-device.js';
 import type { AudioSettings } from './worker-protocol.js';
 

@@ -110,7 +110,10 @@ function main(): void {
     const why = device.setRealtimePriority(on ? audio.realtimePriority : 0);
     if (why && on && !priorityWarned) {
       priorityWarned = true;
-      log('warn', `audio worker stays a normal thread (SCHED_FIFO ${audio.realtimePriority}: ${why}); expect underruns under load`);
+      log(
+        'warn',
+        `audio worker stays a normal thread (SCHED_FIFO ${audio.realtimePriority}: ${why}); expect underruns under load`,
+      );
     }
   };
   let m = mixer();
