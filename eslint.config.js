@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Pure zones (codecs and DSP) may not touch Node built-ins, timers or I/O (code-models.md §11.1).
@@ -31,4 +32,5 @@ export default tseslint.config(
   },
   { files: ['src/engine/dsp/**/*.ts', 'src/protocols/**/codec*.ts', 'src/engine/io/wav*.ts'], rules: pureZoneRule },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: globals.node } },
 );

@@ -11,7 +11,7 @@ const P = 128;
 
 describe('binding with a late worker', () => {
   let server: JackServer;
-  let blocks: ('exact' | 'silent' | 'other')[] = [];
+  const blocks: ('exact' | 'silent' | 'other')[] = [];
   let stats: number[] = [];
 
   beforeAll(async () => {
@@ -20,7 +20,7 @@ describe('binding with a late worker', () => {
       env: server.env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     const results: string[] = [];
     const ready = new Promise<void>((resolve) =>
       lines.on('line', (l) => {
