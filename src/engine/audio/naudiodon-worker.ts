@@ -7,9 +7,7 @@
 // - its PortAudio callback blocks until JS writes the next block, so once started we write every block, even
 //   after the stop fade, until the process is killed; stopping would stall the whole JACK graph.
 import { createRequire } from 'node:module';
-import { parentPort, workerData } from 'node:worker_threads';
-import { Mixer } from '../mixer.js';
-import { Control, EngineState, EngineViews, MasterParam, Stat } from '../shared/layout.js';
+import { Control, EngineState, MasterParam, Stat } from '../shared/layout.js';
 import {
   libraryCandidates,
   loadBinding,
@@ -18,7 +16,7 @@ import {
   type PortAudioBinding,
 } from './portaudio.js';
 import { selectDevice } from './select-device.js';
-import type { AudioWorkerData, LogLevel, WorkerEvent } from './worker-protocol.js';
+import { WorkerContext } from './worker-context.js';
 
 /** The part of naudiodon 2.3.6 used here (its index.d.ts is not imported: the package is optional). */
 interface Naudiodon {
@@ -68,32 +66,12 @@ const PRIME = 2;
 /** Output buffers in flight (Writable buffer + native queue + prime); a full ring drops the block. */
 const RING = 8;
 
-const data = workerData as AudioWorkerData;
-const { audio } = data;
-const views = new EngineViews(data.buffers, data.strips.length);
-const frames = audio.blockFrames;
-const blockMs = (1000 * frames) / audio.sampleRate;
-const inBlock = new Float32Array(Math.max(1, data.inputChannels) * frames);
-const outBlock = new Float32Array(audio.outputChannels * frames);
-
-const post = (e: WorkerEvent): void => parentPort!.postMessage(e);
-const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void =>
-  post(fields ? { type: 'log', level, msg, fields } : { type: 'log', level, msg });
-const setState = (s: EngineState): void => void Atomics.store(views.control, Control.State, s);
+const ctx = new WorkerContext();
+const { data, audio, views, frames, blockMs, inBlock, outBlock } = ctx;
 const beat = (): void => void Atomics.add(views.control, Control.Heartbeat, 1);
-
-const newMixer = (v: EngineViews): Mixer =>
-  new Mixer(v, { sampleRate: audio.sampleRate, blockFrames: frames, strips: data.strips, startSilent: true });
-
-// JIT warm-up on silence, on private buffers, before the device starts (realtime.md §8.6, F8).
-function warmUp(): void {
-  const scratch = EngineViews.allocate(data.strips.length);
-  scratch.params.set(views.params);
-  scratch.commitParams();
-  const m = newMixer(scratch);
-  for (let i = 0; i < 3000; i++) m.process(inBlock, data.inputChannels, outBlock, audio.outputChannels);
-  outBlock.fill(0);
-}
+const log = ctx.log.bind(ctx);
+const post = ctx.post.bind(ctx);
+const setState = ctx.setState.bind(ctx);
 
 /**
  * Loads Debian's libportaudio.so.2 (with JACK) through mixd's binding, which dlopens it RTLD_GLOBAL: naudiodon's
@@ -153,20 +131,9 @@ function fatal(state: 'lost' | 'null', reason: string): void {
   post({ type: 'fatal', reason });
 }
 
-function checkFault(startedAt: number): void {
-  const f = data.fault;
-  if (!f || performance.now() - startedAt < f.afterMs) return;
-  if (f.kind === 'crash') throw new Error('injected crash (test fault)');
-  for (;;) {
-    // injected stall (test fault): the heartbeat stops while the thread stays busy
-  }
-}
-
 function main(): void {
   setState(EngineState.Starting);
-  views.stats[Stat.SampleRate] = audio.sampleRate;
-  views.stats[Stat.BlockFrames] = frames;
-  warmUp();
+  ctx.warmUp();
   beat();
   const pa = preloadPortAudio();
   let nd: Naudiodon;
@@ -208,12 +175,8 @@ function main(): void {
     inFlight--;
     if (inCh === 0) onBlock(undefined);
   };
-  const m = newMixer(views);
-  const startedAt = performance.now();
+  const m = ctx.newMixer();
   let lastBlockAt = performance.now();
-  let timingBlocks = 0;
-  let timingSum = 0;
-  let timingMax = 0;
   let fadeLeft = -1; // blocks until 'stopped' is posted; −1 while running
 
   const writeBlock = (): void => {
@@ -231,24 +194,14 @@ function main(): void {
 
   const onBlock = (chunk: Buffer | undefined): void => {
     lastBlockAt = performance.now();
-    checkFault(startedAt);
+    ctx.checkFault();
     if (chunk) {
       interInBytes.set(chunk.subarray(0, interInBytes.length)); // copy: a Buffer need not be 4-aligned
       for (let c = 0; c < inCh; c++)
         for (let i = 0, o = c * frames; i < frames; i++) inBlock[o + i] = interIn[i * inCh + c]!;
     }
-    const t0 = performance.now();
-    m.process(inBlock, inCh, outBlock, outCh);
-    const us = (performance.now() - t0) * 1000;
+    ctx.runBlock(m, inCh, outCh);
     writeBlock();
-    beat();
-    timingSum += us;
-    if (us > timingMax) timingMax = us;
-    if (++timingBlocks * blockMs >= 1000) {
-      views.stats[Stat.BlockTimeAvgUs] = timingSum / timingBlocks;
-      views.stats[Stat.BlockTimeMaxUs] = timingMax;
-      timingBlocks = timingSum = timingMax = 0;
-    }
     if (fadeLeft > 0 && --fadeLeft === 0) {
       setState(EngineState.Stopped);
       post({ type: 'stopped' });
