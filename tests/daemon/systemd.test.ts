@@ -1,9 +1,6 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHealthGate, startWatchdog } from '../../src/daemon/systemd/health.js';
 import {
@@ -11,20 +8,11 @@ import {
   parseWatchdogIntervalMs,
   type DgramModule,
 } from '../../src/daemon/systemd/notify.js';
+import { startNotifyListener, type NotifyListener } from '../helpers/notify-listener.js';
 
 const fakeLog = () => ({ warn: vi.fn(), error: vi.fn(), debug: vi.fn(), info: vi.fn() });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const hasCommand = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-
-// Stands in for systemd's $NOTIFY_SOCKET: prints every datagram as one JSON string per line.
-const LISTENER = `
-import json, signal, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-while True:
-    print(json.dumps(s.recv(65536).decode()), flush=True)
-`;
 
 // The native unix-dgram binding is compiled at install time and may be missing; the notifier logic is
 // then still exercised end to end through a real AF_UNIX datagram sent by python3.
@@ -55,40 +43,20 @@ describe.each([
   { transport: 'unix-dgram (native)', dgram: native },
   { transport: 'python3 sender', dgram: pythonDgram },
 ])('sd_notify over a real socket via $transport', ({ dgram }) => {
-  let dir: string;
-  let listener: ChildProcessWithoutNullStreams;
+  let listener: NotifyListener;
   let received: string[];
-  let waiters: (() => void)[];
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mixd-notify-'));
-    const path = join(dir, 'notify');
-    listener = spawn('python3', ['-c', LISTENER, path]);
-    received = [];
-    waiters = [];
-    createInterface({ input: listener.stdout }).on('line', (line) => {
-      received.push(JSON.parse(line) as string);
-      waiters.splice(0).forEach((wake) => wake());
-    });
-    for (let i = 0; !existsSync(path); i++) {
-      if (i > 200) throw new Error('python listener did not bind');
-      await sleep(10);
-    }
+    listener = await startNotifyListener();
+    received = listener.received;
   });
-  afterEach(() => {
-    listener.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => listener.close());
 
-  const next = async (): Promise<Map<string, string>> => {
-    while (received.length === 0) await new Promise<void>((wake) => waiters.push(wake));
-    const lines = (received.shift() ?? '').split('\n');
-    return new Map(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  };
+  const next = (): Promise<Map<string, string>> => listener.next();
 
   it.skipIf(!dgram)('delivers READY, WATCHDOG and STOPPING datagrams', async () => {
     const log = fakeLog();
-    const n = createNotifier(log, { NOTIFY_SOCKET: join(dir, 'notify') }, () => dgram!);
+    const n = createNotifier(log, { NOTIFY_SOCKET: listener.path }, () => dgram!);
     const before = process.hrtime.bigint() / 1000n;
     n.ready('running\n48 kHz');
     const after = process.hrtime.bigint() / 1000n;

@@ -3,7 +3,7 @@
 // test-only fault injection. Allocation happens here at start-up only.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Mixer } from '../mixer.js';
-import type { EngineState} from '../shared/layout.js';
+import type { EngineState } from '../shared/layout.js';
 import { Control, EngineViews, Stat } from '../shared/layout.js';
 import type { AudioWorkerData, LogLevel, WorkerEvent } from './worker-protocol.js';
 
