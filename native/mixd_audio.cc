@@ -5,6 +5,7 @@
 //
 // PortAudio is process-global, so this module holds one library handle and at most one stream.
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <unistd.h>
 #include <node_api.h>
@@ -283,7 +284,9 @@ napi_value Load(napi_env env, napi_callback_info info) {
       }
       pa = api;
       paHandle = h;
-      paPath = p;
+      // Keep the file the loader actually found: a fresh instance is copied from it later.
+      link_map *lm = nullptr;
+      paPath = dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm && lm->l_name && *lm->l_name ? lm->l_name : p;
     }
     if (!paHandle) return throwError(env, "no usable libportaudio.so.2; tried:" + tried);
     hookLibraryMessages();

@@ -2,7 +2,14 @@
 // rejected so a typo never silently falls back to a default. Messages are "expected ..." phrases that
 // the loader (load.ts) turns into one-line errors.
 import { z } from 'zod';
-import { SessionSchema, hasIssueAt, integerIn, oneOf, strictSection } from '../../engine/session/schema.js';
+import {
+  SessionSchema,
+  hasIssueAt,
+  integerIn,
+  oneOf,
+  strictSection,
+  type Session,
+} from '../../engine/session/schema.js';
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
 
@@ -84,11 +91,19 @@ const HealthSchema = strictSection(
   'a mapping of health settings',
 );
 
-// A string is a path to a session file; anything else is validated as an inline session. zod's union
-// reports the only non-aborted branch's issues, so a bad inline session yields precise per-field errors.
+// A string is a path to a session file; a mapping is an inline session, validated here so that its problems
+// come out field by field (a zod union would collapse them into one "expected a path or a mapping").
 const SESSION_REF = 'a session file path or an inline session mapping';
-const SessionRefSchema = z.union([z.string({ error: SESSION_REF }).min(1), SessionSchema], {
-  error: SESSION_REF,
+const SessionRefSchema = z.unknown().transform((value, ctx): string | Session => {
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const parsed = SessionSchema.safeParse(value, { reportInput: true }); // keep "found" in the issues
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.issues.push(issue as Parameters<typeof ctx.issues.push>[0]);
+    return z.NEVER;
+  }
+  ctx.issues.push({ code: 'custom', message: SESSION_REF, input: value });
+  return z.NEVER;
 });
 
 export const ConfigSchema = strictSection(

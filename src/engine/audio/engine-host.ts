@@ -145,7 +145,7 @@ export class EngineHost {
     this.restartTimer = setTimeout(() => {
       if (!this.stopping) this.spawn(undefined);
     }, delay);
-    this.restartTimer.unref();
+    // Referenced on purpose: between two workers this timer is all that keeps the daemon's event loop alive.
   }
 
   private checkHeartbeat(): void {
