@@ -6,7 +6,14 @@ import tseslint from 'typescript-eslint';
 const pureZoneRule = {
   'no-restricted-imports': [
     'error',
-    { patterns: [{ group: ['node:*', 'fs', 'os', 'path', 'child_process', 'worker_threads'], message: 'Pure code: no I/O or Node built-ins.' }] },
+    {
+      patterns: [
+        {
+          group: ['node:*', 'fs', 'os', 'path', 'child_process', 'worker_threads'],
+          message: 'Pure code: no I/O or Node built-ins.',
+        },
+      ],
+    },
   ],
   'no-restricted-globals': [
     'error',
@@ -30,7 +37,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  { files: ['src/engine/dsp/**/*.ts', 'src/protocols/**/codec*.ts', 'src/engine/io/wav*.ts'], rules: pureZoneRule },
+  {
+    files: ['src/engine/dsp/**/*.ts', 'src/protocols/**/codec*.ts', 'src/engine/io/wav*.ts'],
+    rules: pureZoneRule,
+  },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: globals.node } },
 );

@@ -73,6 +73,13 @@ export async function startJackd(opts: JackdOptions = {}): Promise<JackServer> {
   const name = opts.name ?? `mixd-test-${process.pid}-${serial++}`;
   try {
     return await launchJackd(name, opts, true);
+  } catch {
+    // A server of the same name that just exited can leave its registry entry for a moment: jackd then
+    // quits at once without a word. One more try after a pause.
+    await sleep(500);
+  }
+  try {
+    return await launchJackd(name, opts, true);
   } catch (rtError) {
     try {
       return await launchJackd(name, opts, false);

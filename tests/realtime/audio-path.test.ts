@@ -178,7 +178,12 @@ describe('audio path on jackd dummy', () => {
       worst = Math.max(worst, Math.abs(captured[0]![n + lag]! - l), Math.abs(captured[1]![n + lag]! - r));
     }
     // A lost block would read as silence (error ≈ signal level ≈ 0.1); float32 rounding is ~1e-7.
-    expect(worst).toBeLessThan(1e-5);
+    // mixd logs its own counters when they move: they say whether a loss was an underrun of its worker.
+    const glitches = log
+      .join('')
+      .split('\n')
+      .filter((l) => l.includes('glitch'));
+    expect(worst, glitches.join('\n')).toBeLessThan(1e-5);
   });
 
   it('mixd render of the same input equals the realtime capture (≤ 1e-6)', () => {

@@ -7,13 +7,7 @@ import type { Session } from '../session/schema.js';
 import { sessionInputChannels } from '../session/schema.js';
 import { stripTopology, writeSessionParams } from '../session/apply.js';
 import { Control, EngineViews } from '../shared/layout.js';
-import type {
-  AudioSettings,
-  AudioWorkerData,
-  InjectedFault,
-  LogLevel,
-  WorkerEvent,
-} from './worker-protocol.js';
+import type { AudioSettings, AudioWorkerData, InjectedFault, WorkerEvent } from './worker-protocol.js';
 
 export interface EngineLog {
   error(obj: object, msg: string): void;
@@ -169,16 +163,9 @@ export class EngineHost {
   private onEvent(e: WorkerEvent): void {
     const log = this.options.log;
     switch (e.type) {
-      case 'log': {
-        const write: Record<LogLevel, (o: object, m: string) => void> = {
-          error: (o, m) => log.error(o, m),
-          warn: (o, m) => log.warn(o, m),
-          info: (o, m) => log.info(o, m),
-          debug: (o, m) => log.debug(o, m),
-        };
-        write[e.level](e.fields ?? {}, e.msg);
+      case 'log':
+        log[e.level](e.fields ?? {}, e.msg);
         break;
-      }
       case 'device':
         this.options.onDevice?.(e);
         break;
