@@ -209,6 +209,8 @@ export interface PeerOptions {
   /** connectOut[i] gets out_{i+1}; in_{j+1} gets connectIn[j]. */
   connectOut?: readonly string[];
   connectIn?: readonly string[];
+  /** Pause between making the connections and starting play/record (graph changes can cost a cycle). */
+  settleMs?: number;
   /** Abort = SIGTERM: the peer ends early and still reports what it recorded. */
   signal?: AbortSignal;
   /** Default seconds + 10 s; then the peer is killed and the promise rejects. */
@@ -244,6 +246,7 @@ export async function runJackPeer(
     if (m > 0) args.push('--record', join(dir, 'rec.f32'), '--record-channels', String(m));
     if (opts.connectOut?.length) args.push('--connect-out', opts.connectOut.join(','));
     if (opts.connectIn?.length) args.push('--connect-in', opts.connectIn.join(','));
+    if (opts.settleMs) args.push('--settle-ms', String(opts.settleMs));
     const json = await spawnPeer(server, args, opts);
     const recorded = m > 0 ? deinterleave(readFileSync(join(dir, 'rec.f32')), m) : [];
     if (recorded.length > 0 && recorded[0]?.length !== json.frames) {

@@ -180,6 +180,7 @@ int main(int argc, char **argv) {
   const char *name = NULL, *playPath = NULL, *recPath = NULL, *server = NULL;
   char *connOut = NULL, *connIn = NULL;
   double seconds = -1;
+  long settleMs = 0;
   for (int a = 1; a < argc; a++) {
     const char *k = argv[a], *v = a + 1 < argc ? argv[a + 1] : NULL;
     if (!v) usage("missing value");
@@ -193,6 +194,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(k, "--connect-out")) connOut = strdup(v);
     else if (!strcmp(k, "--connect-in")) connIn = strdup(v);
     else if (!strcmp(k, "--server")) server = v;
+    else if (!strcmp(k, "--settle-ms")) settleMs = atol(v);
     else usage("unknown option");
   }
   if (!name || !*name) usage("--name is required");
@@ -250,6 +252,8 @@ int main(int argc, char **argv) {
     if (waitVisible(g.in[j], inSources[j]))
       failConnect(inSources[j], jack_port_name(g.in[j]), "not visible after 2 s");
 
+  /* Connecting reorders the server's graph, which can itself cost a cycle: let it settle before the run. */
+  if (settleMs > 0) sleepMs(settleMs);
   atomic_store_explicit(&g.state, ARMED, memory_order_release);
   while (atomic_load_explicit(&g.state, memory_order_acquire) != DONE && !stopSignal &&
          !atomic_load(&g.shutdown))
