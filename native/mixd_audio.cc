@@ -383,10 +383,11 @@ bool shutdownPortAudio(int deadlineMs) {
   return ok;
 }
 
+// Drops the JS references (none to drop when the environment itself is going away: env == nullptr).
 void releaseStream(napi_env env) {
   if (!stream) return;
   for (auto &r : stream->refs)
-    if (r) napi_delete_reference(env, r), r = nullptr;
+    if (env && r) napi_delete_reference(env, r), r = nullptr;
   // A stream whose close never returned may still be called back: leak it rather than free under it.
   if (!stream->handle) {
     sem_destroy(&stream->ready);
@@ -582,13 +583,7 @@ napi_value SetRealtimePriority(napi_env env, napi_callback_info info) {
 // into freed JS buffers.
 void onEnvCleanup(void *) {
   if (stream && !paWedged) shutdownPortAudio(1000);
-  if (stream) {
-    if (!stream->handle) {
-      sem_destroy(&stream->ready);
-      delete stream;
-    }
-    stream = nullptr;  // references die with the environment
-  }
+  releaseStream(nullptr);
 }
 
 }  // namespace
