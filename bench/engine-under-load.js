@@ -29,9 +29,11 @@ const Stat = {
   BlockTimeAvgUs: 6,
   BlockTimeMaxUs: 7,
   DeviceOpens: 11,
+  CatchUpUnderruns: 12,
 };
 const COUNTERS = /** @type {const} */ ([
   'Underruns',
+  'CatchUpUnderruns',
   'DeviceXruns',
   'DroppedFrames',
   'InputOverflows',
@@ -169,6 +171,8 @@ out({
   blocks,
   expectedBlocks: Math.round((elapsed * rate) / period),
   underruns: d.Underruns,
+  // Underruns in a cycle the server ran right after a late one (its catch-up): the worker had no time.
+  catchUpUnderruns: d.CatchUpUnderruns,
   deviceXruns: d.DeviceXruns,
   droppedFrames: d.DroppedFrames,
   inputOverflows: d.InputOverflows,

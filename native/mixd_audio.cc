@@ -73,6 +73,7 @@ enum Stat {
   kDeviceOutputUnderflow,
   kLastCallbackAgeMs,
   kCallbackFrames,
+  kCatchUpUnderruns,
   kStatCount
 };
 
@@ -81,6 +82,9 @@ struct Stream {
   SpscRing in, out;
   uint32_t inChannels = 0, outChannels = 0, blockFrames = 0, primeFrames = 0;
   uint64_t deadNs = 500000000ull;
+  // Callback-thread only: when the previous callback ran, and the nominal period (to tell catch-up cycles).
+  uint64_t prevCallbackNs = 0;
+  double nsPerFrame = 0;
   sem_t ready;
   std::atomic<uint64_t> counters[kStatCount];
   std::atomic<uint64_t> lastCallbackNs{0};
@@ -101,7 +105,10 @@ int onAudio(const void *input, void *output, unsigned long frameCount, const PaS
             PaStreamCallbackFlags flags, void *user) {
   Stream *s = static_cast<Stream *>(user);
   uint32_t frames = uint32_t(frameCount);
-  s->lastCallbackNs.store(nowNs(), std::memory_order_release);
+  uint64_t now = nowNs();
+  uint64_t interval = now - s->prevCallbackNs;
+  s->prevCallbackNs = now;
+  s->lastCallbackNs.store(now, std::memory_order_release);
   s->counters[kCallbacks].fetch_add(1, std::memory_order_relaxed);
   s->counters[kCallbackFrames].store(frames, std::memory_order_relaxed);
   if (flags & (paInputOverflow | paInputUnderflow))
@@ -129,6 +136,9 @@ int onAudio(const void *input, void *output, unsigned long frameCount, const PaS
   } else {
     for (uint32_t c = 0; c < s->outChannels; c++) std::memset(out[c], 0, sizeof(float) * frames);
     s->counters[kUnderruns].fetch_add(1, std::memory_order_relaxed);
+    // A cycle that follows the previous one by under half a period is the server catching up after it woke
+    // late itself: the worker had no time to answer, so the underrun is the server's lateness, not mixd's.
+    if (double(interval) < 0.5 * s->nsPerFrame * frames) s->counters[kCatchUpUnderruns].fetch_add(1, std::memory_order_relaxed);
   }
   sem_post(&s->ready);
   return paContinue;
@@ -453,6 +463,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
   }
   stream = s;
   const PaStreamInfo *si = pa.GetStreamInfo(s->handle);
+  s->nsPerFrame = 1e9 / (si && si->sampleRate > 0 ? si->sampleRate : rate);
   napi_value result;
   napi_create_object(env, &result);
   setNumber(env, result, "inputLatency", si ? si->inputLatency : 0);

@@ -143,7 +143,9 @@ export function summary(records, opts) {
     out,
     'Xruns. "xruns" = the server\'s xrun notifications in the window (jackd log: "was not finished" + dummy-driver ' +
       '"Process XRun" lines) + blocks the audio worker was late for (underruns); native: its own xrun callback. ' +
-      '"Process error" is the count realtime.md §2 used, for reference:',
+      '"of them catch-up" = underruns in a cycle that came under half a period after the previous one (the server ' +
+      'catching up after it woke late: no client could have answered). "Process error" is the count realtime.md §2 ' +
+      'used, for reference:',
     xr,
     [
       ['period', (r) => r.period],
@@ -155,6 +157,7 @@ export function summary(records, opts) {
       ['server xruns', (r) => num(r.jackdXruns)],
       ['Process error', (r) => num(r.jackdProcessErrors)],
       ['underruns', (r) => (engine(r) ? r.underruns : '–')],
+      ['of them catch-up', (r) => (engine(r) ? num(r.catchUpUnderruns) : '–')],
       ['PortAudio xruns', (r) => (engine(r) ? r.deviceXruns : '–')],
       ['dropped (fr)', (r) => (engine(r) ? r.droppedFrames : '–')],
       ['blocks / expected', (r) => `${r.blocks}/${r.expectedBlocks}`],

@@ -86,6 +86,8 @@ export const enum BindingStat {
   DeviceOutputUnderflow = 6,
   LastCallbackAgeMs = 7,
   CallbackFrames = 8,
+  /** Underruns in a cycle that followed the previous one by under half a period (server catching up). */
+  CatchUpUnderruns = 9,
 }
 
 export const PA_HOST_API_JACK = 12;

@@ -13,6 +13,7 @@ const { audio, views, frames } = ctx;
 function publishDeviceStats(dev: PortAudioDevice): void {
   const s = views.stats;
   s[Stat.Underruns] = dev.stat(BindingStat.Underruns);
+  s[Stat.CatchUpUnderruns] = dev.stat(BindingStat.CatchUpUnderruns);
   s[Stat.InputOverflows] = dev.stat(BindingStat.InputOverflows);
   s[Stat.OutputOverflows] = dev.stat(BindingStat.OutputOverflows);
   s[Stat.DroppedFrames] = dev.stat(BindingStat.DroppedFrames);

@@ -55,7 +55,9 @@ export const enum Stat {
   BlockFrames = 9,
   LatencyFrames = 10,
   DeviceOpens = 11,
-  Count = 12,
+  /** Underruns the server caused: cycles run back to back after the server itself woke late. */
+  CatchUpUnderruns = 12,
+  Count = 13,
 }
 
 export interface EngineBuffers {
