@@ -25,7 +25,7 @@ const pureZoneRule = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', 'node_modules/**'] },
+  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -38,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/engine/dsp/**/*.ts', 'src/protocols/**/codec*.ts', 'src/engine/io/wav*.ts'],
+    files: ['src/engine/dsp/**/*.ts', 'src/engine/graph/**/*.ts', 'src/protocols/**/codec*.ts', 'src/engine/io/wav*.ts'],
     rules: pureZoneRule,
   },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
