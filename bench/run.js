@@ -9,6 +9,8 @@
 //
 //   node bench/run.js [--quick] [--seconds 600] [--naudiodon-seconds 120] [--idle-seconds 60]
 //                     [--rt-seconds 20] [--periods 128,64] [--backends portaudio,naudiodon] [--markdown FILE]
+//                     [--strip-only | --skip-strip]
+// The strip DSP benchmark (bench/strip.js, WASM kernel vs native bench-strip) runs first.
 import { existsSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
@@ -19,12 +21,15 @@ import {
   killChildren,
   runBaseline,
   startEngine,
+  startNeighbourLoad,
 } from './lib/clients.js';
 import { liveServers, logMark, startJackd, xrunLinesSince } from './lib/jackd.js';
 import { describeMachine, summary, targets } from './lib/report.js';
+import { runStripBench } from './strip.js';
 
 const USAGE = `node bench/run.js [--quick] [--seconds 600] [--naudiodon-seconds 120] [--idle-seconds 60]
-                    [--rt-seconds 20] [--periods 128,64] [--backends portaudio,naudiodon] [--markdown FILE]`;
+                    [--rt-seconds 20] [--periods 128,64] [--backends portaudio,naudiodon] [--markdown FILE]
+                    [--strip-only | --skip-strip]`;
 const { values: a } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -35,6 +40,8 @@ const { values: a } = parseArgs({
     periods: { type: 'string', default: '128,64' },
     backends: { type: 'string', default: 'portaudio,naudiodon' },
     markdown: { type: 'string' },
+    'strip-only': { type: 'boolean', default: false },
+    'skip-strip': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -97,6 +104,18 @@ for (const [file, fix] of [
   if (!existsSync(file)) throw new Error(`${file} not found: ${fix}`);
 }
 
+// The strip DSP benchmark first: CPU-bound, so it runs before any jackd is started.
+let stripMarkdown = '';
+if (!a['skip-strip']) {
+  const strip = await runStripBench({ log: (s) => process.stderr.write(`${s}\n`) });
+  stripMarkdown = `${strip.markdown}\n\n`;
+  process.stdout.write(`\n${strip.markdown}\n\n`);
+  if (a['strip-only']) {
+    if (a.markdown) writeFileSync(a.markdown, stripMarkdown);
+    process.exit(strip.ok ? 0 : 1);
+  }
+}
+
 const t0 = Date.now();
 const progress = (msg) => {
   if (interrupted) return;
@@ -131,7 +150,7 @@ async function measure(base, fn) {
 const perPeriod =
   (1 + opts.backends.length) * (opts.rtSeconds + 8) +
   opts.backends.length * (opts.idleSeconds + 6) +
-  (seconds + 2) +
+  2 * (seconds + 2) +
   (opts.backends.includes('portaudio') ? seconds + 6 : 0) +
   (opts.backends.includes('naudiodon') ? opts.naudiodonSeconds + 6 : 0);
 progress(
@@ -208,16 +227,28 @@ async function runPeriod(server, period) {
     await engineWindow('portaudio', 'idle', opts.idleSeconds);
     await engineWindow('portaudio', 'gc', seconds);
   }
-  // The native floor right after mixd's window, for the same time on the same server.
-  progress(`p${period}: native passthrough for ${seconds} s`);
-  await measure({ kind: 'xruns', client: 'native', period, load: 'none' }, async () => {
+  // The native floor right after mixd's window, for the same time on the same server: idle, and with the same
+  // GC load running beside it in another process (it has no control thread of its own to load).
+  await nativeWindow(server, period, 'none');
+  await nativeWindow(server, period, 'gc-neighbour');
+  if (opts.backends.includes('naudiodon')) {
+    await engineWindow('naudiodon', 'idle', opts.idleSeconds);
+    await engineWindow('naudiodon', 'gc', opts.naudiodonSeconds);
+  }
+}
+
+async function nativeWindow(server, period, load) {
+  const beside = load === 'none' ? '' : ' beside the GC load';
+  progress(`p${period}: native passthrough${beside} for ${seconds} s`);
+  await measure({ kind: 'xruns', client: 'native', period, load }, async () => {
+    const stopLoad = load === 'none' ? undefined : startNeighbourLoad();
     // The server's log is read from the moment the passthrough restarts its counters (after activation).
     let mark = logMark(server.logFile);
     const log = childLog('baseline');
     const r = await runBaseline(server, ['--seconds', String(seconds)], (s) => {
       if (s.includes('measurement restarted')) mark = logMark(server.logFile);
       log(s);
-    });
+    }).finally(() => stopLoad?.());
     const { jackdXruns, notFinished, timerXruns, processErrors } = xrunLinesSince(server.logFile, mark);
     return {
       ...omit(r, ['period', 'client']),
@@ -225,10 +256,6 @@ async function runPeriod(server, period) {
       jackdProcessErrors: processErrors,
     };
   });
-  if (opts.backends.includes('naudiodon')) {
-    await engineWindow('naudiodon', 'idle', opts.idleSeconds);
-    await engineWindow('naudiodon', 'gc', opts.naudiodonSeconds);
-  }
 }
 
 if (!interrupted) {
@@ -236,7 +263,7 @@ if (!interrupted) {
   opts.elapsedMin = (Date.now() - t0) / 60_000;
   const md = summary(records, opts);
   process.stdout.write(`\n${md}\n`);
-  if (a.markdown) writeFileSync(a.markdown, `${md}\n`);
+  if (a.markdown) writeFileSync(a.markdown, `${stripMarkdown}${md}\n`);
   progress(`bench: done${a.markdown ? `, markdown in ${a.markdown}` : ''}; native reference ${BASELINE}`);
 }
 process.exitCode = interrupted ? 130 : failures > 0 ? 1 : 0;

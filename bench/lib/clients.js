@@ -62,6 +62,18 @@ function track(child) {
   return exited;
 }
 
+const GC_LOAD_PROCESS = fileURLToPath(new URL('../gc-load-process.js', import.meta.url));
+
+/** Starts the GC load in a process of its own; resolves with stop(), which ends it and waits for it. */
+export function startNeighbourLoad() {
+  const child = spawn(process.execPath, [GC_LOAD_PROCESS], { stdio: 'ignore' });
+  const exited = track(child);
+  return async () => {
+    child.kill('SIGTERM');
+    await Promise.race([exited, deadline(5000)]);
+  };
+}
+
 /**
  * Starts one engine configuration on `server`. Resolves once it reported "ready" (device running and settled:
  * its window has started) or gave up ("result" with skipped). `finish()` ends the window (stdin closes), waits
