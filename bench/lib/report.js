@@ -56,19 +56,36 @@ export function targets(records, periods) {
       });
     }
     const gc = of(records, 'xruns', 'mixd', p, 'gc');
-    const nx = of(records, 'xruns', 'native', p);
     if (!ok(gc)) continue;
     // Same-run native figures alongside: on a VM, xruns are mostly the host's doing (README "Baseline facts").
-    const native = ok(nx) ? { native: p >= 128 ? nx.xruns : nx.xrunsPerMin } : { native: null };
-    const ratio = ok(nx) && nx.xrunsPerMin > 0 ? gc.xrunsPerMin / nx.xrunsPerMin : null;
-    if (p >= 128) {
-      const target = 'xruns: mixd under GC load = 0 (count)';
-      out.push({ target, period: p, value: gc.xruns, limit: 0, ...native, ratio, met: gc.xruns === 0 });
-    } else if (ok(nx)) {
-      const target = 'xruns/min: mixd under GC load <= native';
-      const met = gc.xrunsPerMin <= nx.xrunsPerMin;
-      out.push({ target, period: p, value: gc.xrunsPerMin, limit: nx.xrunsPerMin, ...native, ratio, met });
+    // Two floors: the passthrough idle (the issue's comparison), and beside the same GC load in another
+    // process (like for like: the machine under the same pressure, minus mixd's design).
+    for (const [load, vs] of [
+      ['none', 'native'],
+      ['gc-neighbour', 'native beside the same load'],
+    ]) {
+      const nx = of(records, 'xruns', 'native', p, load);
+      const native = ok(nx) ? { native: p >= 128 ? nx.xruns : nx.xrunsPerMin } : { native: null };
+      const ratio = ok(nx) && nx.xrunsPerMin > 0 ? gc.xrunsPerMin / nx.xrunsPerMin : null;
+      if (p >= 128) {
+        if (load !== 'none') continue;
+        const target = 'xruns: mixd under GC load = 0 (count)';
+        out.push({ target, period: p, value: gc.xruns, limit: 0, ...native, ratio, met: gc.xruns === 0 });
+      } else if (ok(nx)) {
+        const target = `xruns/min: mixd under GC load <= ${vs}`;
+        const met = gc.xrunsPerMin <= nx.xrunsPerMin;
+        out.push({ target, period: p, value: gc.xrunsPerMin, limit: nx.xrunsPerMin, ...native, ratio, met });
+      }
     }
+    // The underruns that were mixd's own: the worker late although the server's cycle came on time.
+    const own = gc.underruns - (gc.catchUpUnderruns ?? 0);
+    out.push({
+      target: "mixd's own underruns under GC load = 0",
+      period: p,
+      value: own,
+      limit: 0,
+      met: own === 0,
+    });
   }
   return out.map((t) => ({ kind: 'target', ...t }));
 }
@@ -117,7 +134,7 @@ export function summary(records, opts) {
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, jackd ${m.jackd}${opts.realtime ? ' (SCHED_FIFO 70)' : ' (no RT scheduling!)'}, ` +
       `Linux ${m.kernel}; mixd ${m.mixd}, naudiodon ${m.naudiodon ?? 'not installed'}.`,
     'Server: `jackd -n NAME -R -P 70 -t 2000 -d dummy -r 48000 -p P -C 8 -P 8`, one per period; clients measured one ' +
-      'after another. Session: one mono strip, input 1 → output 1 at unity (gain 0, fader 0, pan -1, master 0 dB).',
+      'after another. Session: one mono strip, input 1 → output 1 at unity (trim 0, fader 0, pan -1, master 0 dB).',
     '',
   );
   const overNative = (r) => {
