@@ -38,7 +38,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/engine/dsp/**/*.ts', 'src/engine/graph/**/*.ts', 'src/protocols/**/codec*.ts', 'src/engine/io/wav*.ts'],
+    files: [
+      'src/engine/dsp/**/*.ts',
+      'src/engine/graph/**/*.ts',
+      'src/protocols/**/codec*.ts',
+      'src/engine/io/wav*.ts',
+    ],
     rules: pureZoneRule,
   },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
