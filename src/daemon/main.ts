@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `mixd` command line: run (the daemon), devices, render.
+// The `mixd` command line: run (the daemon), devices, render, loudness.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDevices, readDevices } from './devices.js';
+import { formatLoudnessJson, formatLoudnessText, measureLoudnessFile } from './loudness.js';
 import { render } from './render.js';
 import { runDaemon } from './run.js';
 
@@ -69,6 +70,26 @@ program
     process.stdout.write(
       `rendered ${frames} frames at ${sampleRate} Hz in ${seconds.toFixed(3)} s (${realtimeFactor.toFixed(0)}× real time) to ${opts.out}\n`,
     );
+  });
+
+program
+  .command('loudness')
+  .description(
+    'measure a WAV file per ITU-R BS.1770 / EBU R128: integrated loudness, loudness range, true peak, sample peak, max momentary and max short-term loudness',
+  )
+  .argument(
+    '<file>',
+    'WAV file (16/24-bit integer or 32-bit float, any rate, 1-8 channels; layout from the extensible channel mask, else by count)',
+  )
+  .option('--json', 'print JSON (numbers; null where a value is -inf) instead of text')
+  .action((file: string, opts: { json?: boolean }) => {
+    const r = measureLoudnessFile(file);
+    if (!r.ok) {
+      process.stderr.write(`mixd loudness: ${r.error}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stdout.write(opts.json ? formatLoudnessJson(r.value) : formatLoudnessText(r.value));
   });
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,8 @@ export interface WavAudio {
   format: WavSampleFormat;
   /** Planar: one array per channel, all the same length. */
   channels: Float32Array[];
+  /** WAVE_FORMAT_EXTENSIBLE speaker positions (dwChannelMask), present only in extensible files. */
+  channelMask?: number;
 }
 
 export type WavDecodeResult = { ok: true; value: WavAudio } | { ok: false; error: string };
@@ -43,6 +45,7 @@ interface FmtInfo {
   channelCount: number;
   sampleRate: number;
   blockAlign: number;
+  channelMask?: number;
 }
 
 function parseFmt(view: DataView, at: number, size: number): FmtInfo | string {
@@ -52,6 +55,7 @@ function parseFmt(view: DataView, at: number, size: number): FmtInfo | string {
   const sampleRate = view.getUint32(at + 4, true);
   const blockAlign = view.getUint16(at + 12, true);
   const bits = view.getUint16(at + 14, true);
+  let channelMask: number | undefined;
 
   if (tag === TAG_EXTENSIBLE) {
     // cbSize(2) validBits(2) channelMask(4) subformat GUID(16) follow the basic 16 bytes.
@@ -60,6 +64,7 @@ function parseFmt(view: DataView, at: number, size: number): FmtInfo | string {
       if (view.getUint8(at + 26 + i) !== GUID_TAIL[i])
         return 'unsupported WAVE_FORMAT_EXTENSIBLE subformat GUID';
     }
+    channelMask = view.getUint32(at + 20, true);
     tag = view.getUint16(at + 24, true);
     if (tag !== TAG_PCM && tag !== TAG_FLOAT) {
       return `unsupported WAVE_FORMAT_EXTENSIBLE subformat ${hex4(tag)} (expected PCM 1 or IEEE float 3)`;
@@ -85,7 +90,9 @@ function parseFmt(view: DataView, at: number, size: number): FmtInfo | string {
     const noun = channelCount === 1 ? 'channel' : 'channels';
     return `block align ${blockAlign} does not match ${channelCount} ${noun} × ${bits} bits`;
   }
-  return { format, channelCount, sampleRate, blockAlign };
+  const info: FmtInfo = { format, channelCount, sampleRate, blockAlign };
+  if (channelMask !== undefined) info.channelMask = channelMask;
+  return info;
 }
 
 function decodeUnchecked(bytes: Uint8Array): WavDecodeResult {
@@ -147,7 +154,9 @@ function decodeUnchecked(bytes: Uint8Array): WavDecodeResult {
       for (let f = 0; f < frames; f++, p += blockAlign) out[f] = view.getFloat32(p, true);
     }
   }
-  return { ok: true, value: { sampleRate: fmt.sampleRate, format, channels } };
+  const value: WavAudio = { sampleRate: fmt.sampleRate, format, channels };
+  if (fmt.channelMask !== undefined) value.channelMask = fmt.channelMask;
+  return { ok: true, value };
 }
 
 /** Decodes a WAV file. Never throws: every problem comes back as `{ ok: false, error }`. */
