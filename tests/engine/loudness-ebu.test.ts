@@ -3,12 +3,12 @@
 // set provides them, synthesised from the specification otherwise; libebur128's published results for
 // the official #1 and #2 as a second reference.
 import { describe, expect, it } from 'vitest';
-import type { ChannelLabel } from '../../src/engine/dsp/loudness-weights.js';
+import type { SpeakerLabel } from '../../src/engine/dsp/loudness-weights.js';
 import type { LoudnessMeter } from '../../src/engine/loudness/loudness-meter.js';
 import { measureLoudness } from '../../src/engine/loudness/measure.js';
 import { ebuFile, steppedSine, stereoTone, type Segment } from './loudness-signals.js';
 
-const STEREO: ChannelLabel[] = ['L', 'R'];
+const STEREO: SpeakerLabel[] = ['L', 'R'];
 const FS = 48000;
 
 function official(name: string): { sampleRate: number; channels: Float32Array[] } {

@@ -4,16 +4,17 @@
 // 1.41 (≈ +1.5 dB); every other full-range channel weighs 1.00; LFE is left out. So the 5.x surrounds
 // (±110°) and the 7.x side surrounds (±90°) get 1.41 but the 7.x rear surrounds (±135°) get 1.00.
 
+import type { ChannelLabel } from '../graph/channel-format.js';
+
 /**
- * Speaker labels: L R C, LFE, Ls Rs (5.x surrounds, ±110°), Lss Rss (7.x sides, ±90°), Lsr Rsr (7.x rears,
- * ±135°), M (a mono programme) and Other (any other full-range position: centre surround, wide or
- * elevated speakers).
+ * The bus channel labels (L R C, LFE, Ls Rs: 5.x surrounds at ±110°, Lss Rss: 7.x sides at ±90°, Lsr Rsr: 7.x
+ * rears at ±135°, M: mono) plus Other, for any other full-range position a file may carry (centre surround,
+ * wide or elevated speakers).
  */
-export type ChannelLabel =
-  'L' | 'R' | 'C' | 'LFE' | 'Ls' | 'Rs' | 'Lss' | 'Rss' | 'Lsr' | 'Rsr' | 'M' | 'Other';
+export type SpeakerLabel = ChannelLabel | 'Other';
 
 /** Gᵢ for a channel at `label`'s position. */
-export function channelWeight(label: ChannelLabel): number {
+export function channelWeight(label: SpeakerLabel): number {
   switch (label) {
     case 'LFE':
       return 0;

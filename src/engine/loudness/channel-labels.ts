@@ -1,6 +1,6 @@
 // Speaker labels of a WAV file's channels, for the BS.1770 channel weights.
 
-import type { ChannelLabel } from '../dsp/loudness-weights.js';
+import type { SpeakerLabel } from '../dsp/loudness-weights.js';
 
 // WAVE_FORMAT_EXTENSIBLE dwChannelMask bits; channels appear in the file in bit order.
 const SPEAKER_FRONT_LEFT = 0x1;
@@ -21,7 +21,7 @@ const LAST_SPEAKER_BIT = 0x20000;
  * 1 mono, 2.0, 3.0, quad, 5.0, 5.1, 6.1 (L R C LFE Other Ls Rs: ffmpeg's 7-channel default, whose centre
  * surround at 180° weighs 1.00 and whose side surrounds at ±90° weigh 1.41), 7.1 (L R C LFE Lsr Rsr Lss Rss).
  */
-const BY_COUNT: readonly (readonly ChannelLabel[])[] = [
+const BY_COUNT: readonly (readonly SpeakerLabel[])[] = [
   [],
   ['M'],
   ['L', 'R'],
@@ -33,7 +33,7 @@ const BY_COUNT: readonly (readonly ChannelLabel[])[] = [
   ['L', 'R', 'C', 'LFE', 'Lsr', 'Rsr', 'Lss', 'Rss'],
 ];
 
-function labelOfBit(bit: number, mask: number): ChannelLabel {
+function labelOfBit(bit: number, mask: number): SpeakerLabel {
   // Back and side pairs are the 5.x surrounds when alone; together they are 7.x rears and sides.
   const both = (mask & BACKS) !== 0 && (mask & SIDES) !== 0;
   switch (bit) {
@@ -62,9 +62,9 @@ function labelOfBit(bit: number, mask: number): ChannelLabel {
  * Labels for `count` channels: from the extensible channel mask when it names any speaker (channels past
  * the named ones have no position and weigh 1.00), else by count. Counts above 8 get 'Other' throughout.
  */
-export function channelLabels(count: number, channelMask = 0): ChannelLabel[] {
-  if (channelMask === 0) return [...(BY_COUNT[count] ?? Array<ChannelLabel>(count).fill('Other'))];
-  const labels: ChannelLabel[] = [];
+export function channelLabels(count: number, channelMask = 0): SpeakerLabel[] {
+  if (channelMask === 0) return [...(BY_COUNT[count] ?? Array<SpeakerLabel>(count).fill('Other'))];
+  const labels: SpeakerLabel[] = [];
   for (let bit = 1; bit <= LAST_SPEAKER_BIT && labels.length < count; bit *= 2) {
     if ((channelMask & bit) !== 0) labels.push(labelOfBit(bit, channelMask));
   }

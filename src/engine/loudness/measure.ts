@@ -1,6 +1,6 @@
 // Offline loudness measurement of a whole programme, through the same two halves a live bus meter uses.
 
-import { channelWeight, type ChannelLabel } from '../dsp/loudness-weights.js';
+import { channelWeight, type SpeakerLabel } from '../dsp/loudness-weights.js';
 import { createHopRing, LoudnessEnergy } from '../dsp/loudness-energy.js';
 import { LoudnessMeter, type LoudnessReadings } from './loudness-meter.js';
 
@@ -14,7 +14,7 @@ const HOPS_PER_BLOCK = 10;
 export function measureLoudness(
   sampleRate: number,
   channels: readonly Float32Array[],
-  labels: readonly ChannelLabel[],
+  labels: readonly SpeakerLabel[],
   onHop?: (meter: LoudnessMeter, hop: number) => void,
 ): LoudnessReadings {
   const ring = createHopRing(2 * HOPS_PER_BLOCK);
