@@ -62,7 +62,7 @@ const base = { backend: opt.backend, period, rate, load: opt.load, server: proce
 // on the left, 0 on the right), master 0 dB. The loop through jack_iodelay then closes on out_0.
 const session = SessionSchema.parse({
   version: 1,
-  strips: [{ name: 'In 1', input: 1, gainDb: 0, faderDb: 0, pan: -1 }],
+  strips: [{ name: 'In 1', input: 1, trimDb: 0, faderDb: 0, pan: -1 }],
   master: { faderDb: 0 },
 });
 // Through the config schema, so the run gets the same defaults as `mixd run` (and any a backend adds).

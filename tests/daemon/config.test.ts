@@ -150,10 +150,10 @@ const bad: BadCase[] = [
     ['session.yaml: strips[2].pan: found 2, expected a number between -1 and 1'],
   ],
   [
-    'inline session with an unknown key',
-    'session:\n  version: 1\n  strips:\n    - { input: 1, eq: flat }\n',
+    'inline session with an unknown key (the old name of trimDb)',
+    'session:\n  version: 1\n  strips:\n    - { input: 1, gainDb: 3 }\n',
     [
-      'config.yaml: session.strips[0].eq: unknown key (expected one of: name, format, input, gainDb, faderDb, pan, mute)',
+      'config.yaml: session.strips[0].gainDb: unknown key (expected one of: name, format, input, trimDb, polarity, hpf, eq, gate, comp, pan, width, faderDb, mute, solo, soloSafe, soloIsolate, output, directOut, sends)',
     ],
   ],
   [
@@ -295,10 +295,17 @@ describe('loadConfig: good configs', () => {
     const r = loadConfig(join(dir, 'config.yml'));
     if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
     expect(r.config.audio).toMatchObject({ backend: 'null', hostApi: 'JACK', blockFrames: 64 });
-    expect(r.session.strips).toEqual([
-      { name: 'Dialog 1', format: 'stereo', input: 63, gainDb: 0, faderDb: -Infinity, pan: -1, mute: false },
-    ]);
-    expect(r.session.master).toEqual({ faderDb: -6, mute: true });
+    expect(r.session.strips).toHaveLength(1);
+    expect(r.session.strips[0]).toMatchObject({
+      name: 'Dialog 1',
+      format: 'stereo',
+      input: 63,
+      trimDb: 0,
+      faderDb: -Infinity,
+      pan: -1,
+      mute: false,
+    });
+    expect(r.session.master).toMatchObject({ faderDb: -6, mute: true });
     expect(r.sessionFile).toBeUndefined();
     expect(sessionInputChannels(r.session)).toBe(64);
   });
@@ -356,17 +363,18 @@ describe('defaultSession', () => {
     expect(s.version).toBe(1);
     expect(s.strips).toHaveLength(8);
     s.strips.forEach((st, i) => {
-      expect(st).toEqual({
+      expect(st).toMatchObject({
         name: `In ${i + 1}`,
         format: 'mono',
         input: i + 1,
-        gainDb: 0,
+        trimDb: 0,
         faderDb: 0,
         pan: 0,
         mute: false,
+        output: { bus: 'master', labels: ['L', 'R'] },
       });
     });
-    expect(s.master).toEqual({ faderDb: 0, mute: false });
+    expect(s.master).toMatchObject({ format: '2.0', faderDb: 0, mute: false });
     expect(sessionInputChannels(s)).toBe(8);
   });
 

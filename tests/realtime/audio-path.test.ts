@@ -17,11 +17,11 @@ const MAIN = new URL('../../dist/daemon/main.js', import.meta.url).pathname;
 const session = {
   version: 1,
   strips: [
-    { name: 'A', input: 1, gainDb: 3, faderDb: -6, pan: -0.5 },
+    { name: 'A', input: 1, trimDb: 3, faderDb: -6, pan: -0.5 },
     { name: 'B', input: 2, faderDb: -10, pan: 1 },
     { name: 'C', input: 3, mute: true },
     { name: 'D', format: 'stereo', input: 4, faderDb: -3, pan: 0.3 },
-    { name: 'E', input: 6, gainDb: -20 },
+    { name: 'E', input: 6, trimDb: -20 },
   ],
   master: { faderDb: -2 },
 };

@@ -10,7 +10,7 @@ export function stripTopology(session: Session): StripTopology[] {
 export function writeSessionParams(views: EngineViews, session: Session): void {
   const p = views.params;
   session.strips.forEach((s, i) => {
-    p[views.stripParam(i, StripParam.GainDb)] = s.gainDb;
+    p[views.stripParam(i, StripParam.GainDb)] = s.trimDb;
     p[views.stripParam(i, StripParam.FaderDb)] = s.faderDb;
     p[views.stripParam(i, StripParam.Pan)] = s.pan;
     p[views.stripParam(i, StripParam.Mute)] = s.mute ? 1 : 0;
