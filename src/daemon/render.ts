@@ -1,10 +1,9 @@
-// `mixd render`: a session over a WAV file, offline and as fast as the CPU allows, through the same Mixer the
-// audio worker runs. Input channel n of the file feeds device input n.
+// `mixd render`: a session over a WAV file, offline and as fast as the CPU allows, through the mix graph
+// runtime (the engine code the audio worker will run). Input channel n of the file feeds device input n; the
+// output file holds the master's channels.
 import fs from 'node:fs';
-import { Mixer } from '../engine/mixer.js';
 import { decodeWav, encodeWav } from '../engine/io/wav.js';
-import { stripTopology, writeSessionParams } from '../engine/session/apply.js';
-import { EngineViews } from '../engine/shared/layout.js';
+import { MixEngine } from '../engine/mix/mix-engine.js';
 import { formatConfigError, loadSessionFile } from './config/load.js';
 
 export interface RenderOptions {
@@ -39,27 +38,33 @@ export function render(
   const session = loaded.session;
   const frames = channels[0]?.length ?? 0;
   const B = o.blockFrames;
-  const views = EngineViews.allocate(session.strips.length);
-  writeSessionParams(views, session);
-  const mixer = new Mixer(views, {
-    sampleRate,
-    blockFrames: B,
-    strips: stripTopology(session),
-    startSilent: false,
-  });
+  const created = MixEngine.create(session, { sampleRate, blockFrames: B, startSilent: false });
+  if (!created.ok) return { ok: false, errors: [`${o.session}: ${created.error}`] };
+  const engine = created.engine;
+  const plan = engine.plan;
+  // The file holds the master's channels, in its format's order (a stereo master gives today's L/R file).
+  const masterOutputs = plan.buses[plan.master]!.deviceOutputs;
   const inCh = channels.length;
+  const outCh = plan.outputChannels;
   const inBlock = new Float32Array(inCh * B);
-  const outBlock = new Float32Array(2 * B);
-  const out = [new Float32Array(frames), new Float32Array(frames)] as const;
+  const outBlock = new Float32Array(outCh * B);
+  const out = masterOutputs.map(() => new Float32Array(frames));
+  // Offline, the master's limiter lookahead is removed: run `latency` frames longer and drop as many.
+  const latency = engine.latencyFrames;
   const t0 = performance.now();
-  for (let pos = 0; pos < frames; pos += B) {
-    const n = Math.min(B, frames - pos);
+  for (let pos = 0; pos < frames + latency; pos += B) {
+    const n = Math.max(0, Math.min(B, frames - pos));
     inBlock.fill(0);
     for (let c = 0; c < inCh; c++) inBlock.set(channels[c]!.subarray(pos, pos + n), c * B);
-    mixer.process(inBlock, inCh, outBlock, 2);
-    out[0].set(outBlock.subarray(0, n), pos);
-    out[1].set(outBlock.subarray(B, B + n), pos);
+    engine.process(inBlock, inCh, outBlock, outCh);
+    // Output frame i of this block is programme frame pos + i − latency.
+    const first = Math.max(0, latency - pos);
+    const last = Math.min(B, frames + latency - pos);
+    masterOutputs.forEach((ch, c) => {
+      if (last > first) out[c]!.set(outBlock.subarray(ch * B + first, ch * B + last), pos + first - latency);
+    });
   }
+  engine.finish();
   const seconds = (performance.now() - t0) / 1000;
   try {
     fs.writeFileSync(o.output, encodeWav({ sampleRate, channels: out }, o.format));

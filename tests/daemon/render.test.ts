@@ -53,7 +53,7 @@ beforeAll(() => {
       'version: 1',
       'strips:',
       '  - { name: Voice, input: 1, faderDb: -6, pan: -1 }',
-      '  - { name: Bed, format: stereo, input: 2, gainDb: -3 }',
+      '  - { name: Bed, format: stereo, input: 2, trimDb: -3 }',
       'master: { faderDb: -1.5 }',
     ].join('\n'),
   );

@@ -1,0 +1,202 @@
+// Every bus of a session (stems, aux, foldback, M&E, fold-downs, the master), one block at a time, in the
+// plan's topological order. Per bus: the sum its sources added → [PFL] → fader·mute (one smoothed gain:
+// fader with VCAs, 0 when muted, the solo-in-front level when implicitly muted) → true-peak limiter when on
+// → meters (sample peak, true peak, BS.1770 hop energies) → [AFL] → by label into the buses it feeds, to its
+// device outputs, and into its key buffer when a gate listens to it.
+//
+// Latency: a limiter delays its bus by its lookahead. Parallel paths are not yet compensated (a limited
+// stem and an unlimited one arrive at the master apart by that much); `latencyFrames` reports the longest
+// path into the master, which an offline render removes.
+import { smoothingCoefficient } from '../dsp/gain.js';
+import { TruePeakLimiter } from '../dsp/limiter.js';
+import { createHopRing, LoudnessEnergy, type HopRing } from '../dsp/loudness-energy.js';
+import { channelWeight } from '../dsp/loudness-weights.js';
+import { TruePeakMeter } from '../dsp/true-peak.js';
+import { writeFoldDownLoRo } from '../graph/channel-format.js';
+import type { Session } from '../session/schema.js';
+import type { MixBuffers } from './mix-buffers.js';
+import type { MixControls } from './mix-controls.js';
+import type { BusPlan, MixPlan } from './mix-plan.js';
+import { scaleSmoothed, SmoothedRoute } from './smoothed-route.js';
+
+export interface BusStageOptions {
+  sampleRate: number;
+  blockFrames: number;
+  smoothingSeconds?: number;
+  /** Hop records each bus's loudness ring holds (default 1024 = 10.24 s of 10 ms hops). */
+  loudnessHops?: number;
+}
+
+interface BusRuntime {
+  readonly plan: BusPlan;
+  /** This bus's channels in busSum, for the DSP that takes a whole planar block. */
+  readonly view: Float32Array;
+  levelCurrent: number;
+  levelTarget: number;
+  readonly limiter: TruePeakLimiter;
+  limiterOn: boolean;
+  readonly feeds: readonly SmoothedRoute[];
+  readonly listen: SmoothedRoute;
+  listenPre: boolean;
+  readonly truePeaks: readonly TruePeakMeter[];
+  readonly loudness: LoudnessEnergy;
+  readonly ring: HopRing;
+}
+
+export class BusStage {
+  /** Sample peak of each bus channel over the last block (index: plan.buses[b].channelBase + c). */
+  readonly peaks: Float32Array;
+  /** True peak of each bus channel over the last block. */
+  readonly truePeaks: Float32Array;
+  private readonly buses: BusRuntime[];
+  private readonly frames: number;
+  private readonly k: number;
+
+  constructor(
+    private readonly plan: MixPlan,
+    options: BusStageOptions,
+    private readonly buffers: MixBuffers,
+  ) {
+    const B = options.blockFrames;
+    const fs = options.sampleRate;
+    this.frames = B;
+    this.k = smoothingCoefficient(options.smoothingSeconds ?? 0.01, fs);
+    this.peaks = new Float32Array(plan.busChannels);
+    this.truePeaks = new Float32Array(plan.busChannels);
+    const listenBase = buffers.listenBase;
+    this.buses = plan.buses.map((bp) => {
+      const ring = createHopRing(options.loudnessHops ?? 1024);
+      const weights = bp.labels.map((l) => channelWeight(l));
+      return {
+        plan: bp,
+        view: buffers.busSum.subarray(bp.channelBase * B, (bp.channelBase + bp.channels) * B),
+        levelCurrent: 0,
+        levelTarget: 0,
+        limiter: new TruePeakLimiter({ channels: bp.channels, sampleRate: fs }),
+        limiterOn: false,
+        feeds: bp.feeds.map((f) => {
+          const to = plan.buses[f.to]!;
+          const route = new SmoothedRoute(
+            Array.from({ length: to.channels }, (_, c) => to.channelBase + c),
+            bp.channels,
+          );
+          route.target.set(f.matrix);
+          return route;
+        }),
+        listen: new SmoothedRoute([listenBase, listenBase + 1], bp.channels),
+        listenPre: false,
+        truePeaks: bp.labels.map(() => new TruePeakMeter(fs)),
+        loudness: new LoudnessEnergy(fs, weights, ring),
+        ring,
+      };
+    });
+  }
+
+  /** Control time: levels, limiters, fold-down levels and listen feeds from the session. */
+  apply(session: Session, controls: MixControls): void {
+    this.buses.forEach((rt, b) => {
+      const settings = b === this.plan.master ? session.master : session.buses[b]!;
+      const level = controls.buses[b]!;
+      rt.levelTarget = level.gain;
+      rt.limiterOn = settings.limiter.on;
+      rt.limiter.setCeilingDb(settings.limiter.ceilingDbtp);
+      rt.limiter.setReleaseMs(settings.limiter.releaseMs);
+      rt.plan.feeds.forEach((f, i) => {
+        if (f.kind !== 'folddown') return;
+        const fold = session.buses[f.to]!;
+        writeFoldDownLoRo(
+          rt.plan.format,
+          { centreDb: fold.centreDb, surroundDb: fold.surroundDb },
+          rt.feeds[i]!.target,
+          0,
+        );
+      });
+      // The listen bus is 2.0: a bus is heard through the monitor's own fold-down (identity for 2.0).
+      writeFoldDownLoRo(rt.plan.format, {}, rt.listen.target, 0);
+      const on = level.listen === null ? 0 : 1;
+      for (let i = 0; i < rt.listen.target.length; i++) rt.listen.target[i]! *= on;
+      rt.listenPre = level.listen === 'pre-fader';
+    });
+  }
+
+  settle(): void {
+    for (const rt of this.buses) {
+      rt.levelCurrent = rt.levelTarget;
+      rt.listen.settle();
+      for (const f of rt.feeds) f.settle();
+    }
+  }
+
+  /** Frames of delay from a strip to the master along the longest path of limiters. */
+  get latencyFrames(): number {
+    const latency = this.buses.map(() => 0);
+    for (const b of this.plan.order) {
+      const rt = this.buses[b]!;
+      const own = latency[b]! + (rt.limiterOn ? rt.limiter.latencyFrames : 0);
+      latency[b] = own;
+      for (const f of rt.plan.feeds) latency[f.to] = Math.max(latency[f.to]!, own);
+    }
+    return latency[this.plan.master]!;
+  }
+
+  /** The BS.1770 hop records of bus `b` (10 ms K-weighted energies and peaks), for a loudness reader. */
+  loudnessRing(b: number): HopRing {
+    return this.buses[b]!.ring;
+  }
+
+  /** Processes the buses once the strips have filled their sums; device outputs are added into `output`. */
+  process(output: Float32Array, outChannels: number): void {
+    const B = this.frames;
+    const { k } = this;
+    const { busSum, busKeys } = this.buffers;
+    const order = this.plan.order;
+    for (let n = 0; n < order.length; n++) {
+      const b = order[n]!;
+      const rt = this.buses[b]!;
+      const { channels, channelBase } = rt.plan;
+      const at = channelBase * B;
+      if (rt.listenPre) rt.listen.mixInto(busSum, at, busSum, Infinity, B, k);
+      let level = rt.levelCurrent;
+      for (let c = 0; c < channels; c++)
+        level = scaleSmoothed(busSum, at + c * B, B, rt.levelCurrent, rt.levelTarget, k);
+      rt.levelCurrent = level;
+      if (rt.limiterOn) rt.limiter.process(rt.view, B, B);
+      for (let c = 0; c < channels; c++) {
+        let peak = 0;
+        const from = at + c * B;
+        for (let i = from; i < from + B; i++) peak = Math.max(peak, Math.abs(busSum[i]!));
+        this.peaks[channelBase + c] = peak;
+        this.truePeaks[channelBase + c] = rt.truePeaks[c]!.process(busSum, from, B);
+      }
+      rt.loudness.process(rt.view, B, B);
+      if (!rt.listenPre) rt.listen.mixInto(busSum, at, busSum, Infinity, B, k);
+      for (let f = 0; f < rt.feeds.length; f++) rt.feeds[f]!.mixInto(busSum, at, busSum, Infinity, B, k);
+      const outs = rt.plan.deviceOutputs;
+      for (let c = 0; c < outs.length; c++) {
+        const ch = outs[c]!;
+        if (ch < outChannels) for (let i = 0; i < B; i++) output[ch * B + i]! += busSum[at + c * B + i]!;
+      }
+      if (rt.plan.isKey) writeKey(busSum, at, channels, busKeys, b * B, B);
+    }
+  }
+
+  /** Ends a programme: publishes each bus's partial loudness hop (offline render). */
+  flushLoudness(): void {
+    for (const rt of this.buses) rt.loudness.flush();
+  }
+}
+
+/** key[i] = max over the bus channels of |x[i]|: what a gate's peak detector needs from a multichannel bus. */
+function writeKey(
+  src: Float32Array,
+  at: number,
+  channels: number,
+  key: Float32Array,
+  keyAt: number,
+  frames: number,
+): void {
+  key.fill(0, keyAt, keyAt + frames);
+  for (let c = 0; c < channels; c++)
+    for (let i = 0; i < frames; i++)
+      key[keyAt + i] = Math.max(key[keyAt + i]!, Math.abs(src[at + c * frames + i]!));
+}

@@ -1,0 +1,128 @@
+// The mix graph runtime: strips → buses (topological order) → device outputs and monitor, one block at a
+// time. The same object serves `mixd render` and (later) the audio worker: every buffer is allocated here,
+// process() allocates nothing, and parameters change only through applySession() at control time (filter
+// design, dB → gain, VCA/solo resolution), never per block.
+import type { HopRing } from '../dsp/loudness-energy.js';
+import type { Session } from '../session/schema.js';
+import { BusStage } from './bus-stage.js';
+import { allocateMixBuffers, type MixBuffers } from './mix-buffers.js';
+import { resolveMixControls } from './mix-controls.js';
+import { compileMixPlan, type MixPlan } from './mix-plan.js';
+import { MonitorStage } from './monitor-stage.js';
+import { StripStage } from './strip-stage.js';
+
+export interface MixEngineOptions {
+  sampleRate: number;
+  blockFrames: number;
+  /** Start from silence and glide to the session's levels (a device start), or start settled (a render). */
+  startSilent: boolean;
+  /** Time constant of every gain smoother (default 10 ms). */
+  smoothingSeconds?: number;
+}
+
+export type ApplyResult = { ok: true } | { ok: false; error: string };
+export type EngineResult = { ok: true; engine: MixEngine } | { ok: false; error: string };
+
+export class MixEngine {
+  private readonly buffers: MixBuffers;
+  private readonly strips: StripStage;
+  private readonly buses: BusStage;
+  private readonly monitor: MonitorStage;
+
+  /** An engine for `session` (compiled into its plan here), with the session's parameters applied. */
+  static create(session: Session, options: MixEngineOptions): EngineResult {
+    const compiled = compileMixPlan(session);
+    if (!compiled.ok) return compiled;
+    return MixEngine.fromPlan(compiled.plan, session, options);
+  }
+
+  /** An engine for a compiled plan; `session` is the parameter source and must have the plan's topology. */
+  static fromPlan(plan: MixPlan, session: Session, options: MixEngineOptions): EngineResult {
+    const engine = new MixEngine(plan, session, options);
+    const applied = engine.applySession(session);
+    if (!applied.ok) return applied;
+    if (!options.startSilent) engine.settle();
+    return { ok: true, engine };
+  }
+
+  private constructor(
+    readonly plan: MixPlan,
+    session: Session,
+    options: MixEngineOptions,
+  ) {
+    this.buffers = allocateMixBuffers(plan, options.blockFrames);
+    this.strips = new StripStage(plan, session, options, this.buffers);
+    this.buses = new BusStage(plan, options, this.buffers);
+    this.monitor = new MonitorStage(plan, session, options, this.buffers);
+  }
+
+  /**
+   * Takes every parameter of `session` (control time: designs filters, resolves VCAs, groups and solo);
+   * smoothed gains glide to the new values. Refused when the session's routing differs from the plan's
+   * (compile a new plan and engine for that).
+   */
+  applySession(session: Session): ApplyResult {
+    const compiled = compileMixPlan(session);
+    if (!compiled.ok) return compiled;
+    if (compiled.plan.topologyKey !== this.plan.topologyKey)
+      return { ok: false, error: 'the session routing differs from the running plan' };
+    const controls = resolveMixControls(session, this.plan);
+    if (!controls.ok) return controls;
+    this.strips.apply(session, controls.value);
+    this.buses.apply(session, controls.value);
+    this.monitor.apply(session, controls.value);
+    return { ok: true };
+  }
+
+  /**
+   * Mixes one block: `input` holds `inChannels` planar channels of blockFrames samples (channel n = device
+   * input n + 1); `output` receives `outChannels` planar channels (bus outputs, direct outs, monitor).
+   */
+  process(input: Float32Array, inChannels: number, output: Float32Array, outChannels: number): void {
+    const B = this.buffers.frames;
+    output.fill(0, 0, outChannels * B);
+    this.buffers.busSum.fill(0);
+    this.strips.process(input, inChannels, output, outChannels);
+    this.buses.process(output, outChannels);
+    this.monitor.process(output, outChannels);
+  }
+
+  /** Delay from input to the master's outputs (its limiters' lookahead along the longest path). */
+  get latencyFrames(): number {
+    return this.buses.latencyFrames;
+  }
+
+  /** Post-fader sample / true peak of each strip channel over the last block (plan.strips[s].meterOffset + c). */
+  get stripPeaks(): Float32Array {
+    return this.strips.peaks;
+  }
+
+  get stripTruePeaks(): Float32Array {
+    return this.strips.truePeaks;
+  }
+
+  /** Sample / true peak of each bus channel over the last block (plan.buses[b].channelBase + c). */
+  get busPeaks(): Float32Array {
+    return this.buses.peaks;
+  }
+
+  get busTruePeaks(): Float32Array {
+    return this.buses.truePeaks;
+  }
+
+  /** BS.1770 hop records (10 ms K-weighted energy, peaks) of bus `b`, for a loudness-meter reader. */
+  loudnessRing(b: number): HopRing {
+    return this.buses.loudnessRing(b);
+  }
+
+  /** Ends a programme: the partial last loudness hop of every bus is published (offline render). */
+  finish(): void {
+    this.buses.flushLoudness();
+  }
+
+  private settle(): void {
+    this.strips.settle();
+    this.buses.settle();
+    this.monitor.settle();
+  }
+}
