@@ -42,15 +42,13 @@ const blockSize = (v: string): number => {
 
 program
   .command('render')
-  .description(
-    'render a WAV file through a session offline, faster than real time, with the realtime engine code',
-  )
+  .description('render a WAV file through a session offline, faster than real time, through the mix engine')
   .requiredOption('--session <file>', 'session file (YAML or JSON)')
   .requiredOption(
     '--in <file>',
     'input WAV (16/24-bit integer or 32-bit float, 1-8 channels); channel n feeds input n',
   )
-  .requiredOption('--out <file>', 'output WAV (stereo master)')
+  .requiredOption('--out <file>', 'output WAV (every channel of the master)')
   .addOption(new Option('--format <format>', 'output sample format').choices(['f32', 's24']).default('f32'))
   .option('--block <frames>', 'processing block size', blockSize, 128)
   .action((opts: { session: string; in: string; out: string; format: 'f32' | 's24'; block: number }) => {
