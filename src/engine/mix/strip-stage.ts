@@ -8,7 +8,7 @@
 // Sends are added into their bus at their tap the moment the signal passes it, so no tap is ever copied.
 // Mute silences the post-fader signal and what is taken from it; pre-fader sends, PFL and pre-fader direct
 // outs keep playing (Ardour's default: mute does not affect pre-fader sends).
-import { dbToGain, smoothingCoefficient } from '../dsp/gain.js';
+import { dbToGain, mixSmoothed, smoothingCoefficient } from '../dsp/gain.js';
 import { BIQUAD_COEFFS, BIQUAD_STATE, processCascade } from '../dsp/biquad.js';
 import { Compressor, type CompressorParams } from '../dsp/compressor.js';
 import { designEq, EQ_SECTIONS } from '../dsp/eq.js';
@@ -192,11 +192,10 @@ export class StripStage {
         const ch = plan.inputs[c]!;
         const trim = rt.trimCurrent[c]!;
         const target = rt.trimTarget[c]!;
-        if (ch < inChannels) rt.trimCurrent[c] = copySmoothed(input, ch * B, work, c * B, B, trim, target, k);
-        else {
-          work.fill(0, c * B, (c + 1) * B);
-          rt.trimCurrent[c] = target;
-        }
+        // The trim writes the work block: clear it, then add the input through the smoothed gain.
+        work.fill(0, c * B, (c + 1) * B);
+        if (ch < inChannels) rt.trimCurrent[c] = mixSmoothed(input, ch * B, work, c * B, B, trim, target, k);
+        else rt.trimCurrent[c] = target;
       }
       emit(rt.sendsByTap[0]!, work, busSum, B, k);
       const at = s * SECTIONS * BIQUAD_COEFFS;
@@ -281,30 +280,6 @@ function emit(
   k: number,
 ): void {
   for (let r = 0; r < routes.length; r++) routes[r]!.mixInto(work, 0, busSum, Infinity, frames, k);
-}
-
-/** dst = src × a gain gliding from `current` to `target` (the trim: a copy, so nothing needs clearing). */
-function copySmoothed(
-  src: Float32Array,
-  srcOffset: number,
-  dst: Float32Array,
-  dstOffset: number,
-  frames: number,
-  current: number,
-  target: number,
-  k: number,
-): number {
-  let g = current;
-  if (g === target) {
-    for (let i = 0; i < frames; i++) dst[dstOffset + i] = src[srcOffset + i]! * g;
-    return g;
-  }
-  for (let i = 0; i < frames; i++) {
-    g += (target - g) * k;
-    if (Math.abs(target - g) < 1e-9) g = target;
-    dst[dstOffset + i] = src[srcOffset + i]! * g;
-  }
-  return g;
 }
 
 /**
