@@ -25,7 +25,8 @@ function load(options: RunOptions): LoadConfigResult {
 
 function describeDevice(e: Extract<WorkerEvent, { type: 'device' }>): string {
   if (e.state !== 'running') return `no audio device (${e.reason ?? 'unknown'}); running on the null clock`;
-  const lat = `latency in ${e.inputLatencyMs?.toFixed(2)} ms / out ${e.outputLatencyMs?.toFixed(2)} ms`;
+  const mixMs = ((1000 * (e.mixLatencyFrames ?? 0)) / (e.sampleRate ?? 48000)).toFixed(2);
+  const lat = `latency in ${e.inputLatencyMs?.toFixed(2)} ms / out ${e.outputLatencyMs?.toFixed(2)} ms / mix ${mixMs} ms`;
   return `audio on "${e.device}" (${e.hostApi}), ${e.sampleRate} Hz, ${e.blockFrames} frames, ${e.inChannels} in / ${e.outChannels} out, ${lat}`;
 }
 
@@ -65,28 +66,35 @@ export async function runDaemon(options: RunOptions): Promise<number> {
     log.flush();
     process.kill(process.pid, 'SIGKILL');
   };
-  const host = new EngineHost({
-    audio: config.audio,
-    session,
-    log,
-    stallMs: config.engine.stallMs,
-    fault: testFault(),
-    onFatal: (reason) => {
-      log.fatal({ reason }, 'audio backend cannot recover in this process; exiting for a restart');
-      notifier.stopping(reason);
-      hardExit('fatal');
-    },
-    onDevice: (e) => {
-      const text = describeDevice(e);
-      if (e.state === 'running') log.info({ ...e, type: undefined }, text);
-      else if (e.state !== lastDeviceState) log.warn({ reason: e.reason }, text);
-      lastDeviceState = e.state;
-      if (!ready) {
-        ready = true;
-        notifier.ready(text);
-      } else notifier.status(text);
-    },
-  });
+  let host: EngineHost;
+  try {
+    host = new EngineHost({
+      audio: config.audio,
+      session,
+      log,
+      stallMs: config.engine.stallMs,
+      fault: testFault(),
+      onFatal: (reason) => {
+        log.fatal({ reason }, 'audio backend cannot recover in this process; exiting for a restart');
+        notifier.stopping(reason);
+        hardExit('fatal');
+      },
+      onDevice: (e) => {
+        const text = describeDevice(e);
+        if (e.state === 'running') log.info({ ...e, type: undefined }, text);
+        else if (e.state !== lastDeviceState) log.warn({ reason: e.reason }, text);
+        lastDeviceState = e.state;
+        if (!ready) {
+          ready = true;
+          notifier.ready(text);
+        } else notifier.status(text);
+      },
+    });
+  } catch (err) {
+    log.fatal({ err }, 'the session cannot run');
+    log.flush();
+    return 2;
+  }
   const gate = createHealthGate({
     maxEventLoopDelayMs: config.health.maxEventLoopDelayMs,
     heartbeat: () => host.views.heartbeat(),

@@ -23,7 +23,8 @@ const session = {
     { name: 'D', format: 'stereo', input: 4, faderDb: -3, pan: 0.3 },
     { name: 'E', input: 6, trimDb: -20 },
   ],
-  master: { faderDb: -2 },
+  // No limiter: these levels are the linear mix the formulas describe (the limiter has its own tests).
+  master: { faderDb: -2, limiter: { on: false } },
 };
 
 // Closed-form gains, written out independently of src/: dB → 10^(dB/20); −3 dB equal-power pan

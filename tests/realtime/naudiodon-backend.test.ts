@@ -75,7 +75,7 @@ describe('naudiodon backend on jackd dummy', () => {
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
-  it('opens JACK under audio.clientName, mixes at the right level, adds (1 + prime) periods', async () => {
+  it('opens JACK under audio.clientName, mixes at the right level, adds (1 + prime) periods and the mix latency it reports', async () => {
     const host = startHost(server, name, cwd);
     children.push(host);
     const running = await host.waitFor('device', 'running');
@@ -107,7 +107,11 @@ describe('naudiodon backend on jackd dummy', () => {
     for (const e of errors) expect(Math.abs(e)).toBeLessThan(0.05);
 
     // A click through the same loop. The peer looped onto itself measures 1 period (jack-peer.test.ts), so
-    // a native client adds nothing; naudiodon's callback buffer, its queue and the prime add (1 + prime).
+    // a native client adds nothing; naudiodon's callback buffer, its queue and the prime add (1 + prime),
+    // and the default master's true-peak limiter its lookahead, which mixd reports as mixLatencyFrames.
+    const mixLatency = running['mixLatencyFrames'] as number;
+    expect(mixLatency).toBeGreaterThan(0);
+    expect(mixLatency).toBeLessThanOrEqual(0.0025 * RATE); // the limiter: ≈ 2.1 ms (limiter.ts)
     const click = new Float32Array(RATE / 2);
     click[4800] = 1;
     const loop = await runJackPeer(server, {
@@ -119,9 +123,9 @@ describe('naudiodon backend on jackd dummy', () => {
       connectIn: [`${name}:out_0`],
     });
     const delay = loop.recorded[0]!.findIndex((x) => Math.abs(x) > 0.35) - 4800;
-    const added = delay - PERIOD;
+    const added = delay - PERIOD - mixLatency;
     console.log(
-      `naudiodon round trip ${delay} frames (${((1000 * delay) / RATE).toFixed(2)} ms); added over a native ` +
+      `naudiodon round trip ${delay} frames (${((1000 * delay) / RATE).toFixed(2)} ms, mix ${mixLatency}); added over a native ` +
         `client ${added} frames = ${added / PERIOD} periods (${((1000 * added) / RATE).toFixed(2)} ms)`,
     );
     expect(added).toBe((1 + PRIME) * PERIOD);

@@ -1,12 +1,21 @@
 // The main thread's side of the audio engine: starts the audio worker, watches its heartbeat, restarts it
-// when it stalls or crashes (with backoff), and stops it with a deadline. Parameters and meters are read and
-// written through the shared views; the worker's rare events arrive as messages and are logged here.
+// when it stalls or crashes (with backoff), and stops it with a deadline. It keeps a control engine of the
+// same plan as the worker's: applySession() computes every setting there (filter design, VCA and solo
+// resolution) and publishes the flat image through shared memory, which the worker copies in at its next
+// block. Meters and loudness hops come back through shared memory; the worker's rare events arrive as
+// messages and are logged here.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import { createHopRing, type HopRing } from '../dsp/loudness-energy.js';
+import { BusLoudness } from '../loudness/bus-loudness.js';
+import type { LoudnessReadings } from '../loudness/loudness-meter.js';
+import { MixEngine, type ApplyResult } from '../mix/mix-engine.js';
+import type { MixPlan } from '../mix/mix-plan.js';
 import type { Session } from '../session/schema.js';
 import { sessionInputChannels } from '../session/schema.js';
-import { stripTopology, writeSessionParams } from '../session/apply.js';
 import { Control, EngineViews } from '../shared/layout.js';
+import { MeterBoard, type MeterSnapshot } from '../shared/meter-board.js';
+import { SettingsChannel } from '../shared/settings-channel.js';
 import type { AudioSettings, AudioWorkerData, InjectedFault, WorkerEvent } from './worker-protocol.js';
 
 export interface EngineLog {
@@ -34,11 +43,22 @@ export interface EngineHostOptions {
   onFatal?: (reason: string) => void;
 }
 
+/** Hops per bus loudness ring (10.24 s) and how often the control side reads them. */
+const LOUDNESS_RING_HOPS = 1024;
+const LOUDNESS_POLL_MS = 100;
+
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 const NAUDIODON_WORKER_URL = new URL('./naudiodon-worker.js', import.meta.url);
 
 export class EngineHost {
   readonly views: EngineViews;
+  private readonly control: MixEngine;
+  private session: Session;
+  private readonly settings: SettingsChannel;
+  private readonly meterBoard: MeterBoard;
+  private readonly rings: HopRing[];
+  private readonly loudness: BusLoudness;
+  private loudnessTimer: NodeJS.Timeout | undefined;
   private worker: Worker | undefined;
   private stopping = false;
   private restarts = 0;
@@ -51,9 +71,61 @@ export class EngineHost {
   private onStopped = (): void => undefined;
   private failed = false;
 
+  /** Throws when the session does not compile into a mix plan (a validated session always does). */
   constructor(private readonly options: EngineHostOptions) {
-    this.views = EngineViews.allocate(options.session.strips.length);
-    writeSessionParams(this.views, options.session);
+    const { audio, session } = options;
+    this.views = EngineViews.allocate();
+    const created = MixEngine.create(session, {
+      sampleRate: audio.sampleRate,
+      blockFrames: audio.blockFrames,
+      startSilent: false,
+    });
+    if (!created.ok) throw new Error(`session: ${created.error}`);
+    this.control = created.engine;
+    this.session = session;
+    this.settings = SettingsChannel.allocate(this.control.settingsLength);
+    this.publishSettings();
+    const plan = this.control.plan;
+    this.meterBoard = MeterBoard.allocate({ strips: plan.stripChannels, buses: plan.busChannels });
+    this.rings = plan.buses.map(() => createHopRing(LOUDNESS_RING_HOPS, true));
+    this.loudness = new BusLoudness(this.rings, audio.sampleRate);
+  }
+
+  /** The running plan: strip and bus order, channel offsets of the meters. */
+  get plan(): MixPlan {
+    return this.control.plan;
+  }
+
+  /**
+   * Applies a session of the running plan's topology: every setting is computed here and published to the
+   * audio worker, whose smoothed gains glide to it. A routing change is refused (it needs a new engine).
+   */
+  applySession(session: Session): ApplyResult {
+    const applied = this.control.applySession(session);
+    if (!applied.ok) return applied;
+    this.session = session;
+    this.publishSettings();
+    return applied;
+  }
+
+  /** The last published meter window (sample and true peak of every strip and bus channel, linear). */
+  meters(): MeterSnapshot {
+    return this.meterBoard.snapshot();
+  }
+
+  /** EBU Mode readings of bus `bus` (plan order; the master is plan.master), up to the last poll. */
+  busLoudness(bus: number): LoudnessReadings | undefined {
+    this.loudness.poll();
+    return this.loudness.readings(bus);
+  }
+
+  /** Starts bus `bus`'s loudness programme afresh (integrated, LRA, maxima). */
+  resetLoudness(bus: number): void {
+    this.loudness.reset(bus);
+  }
+
+  private publishSettings(): void {
+    this.settings.write((image) => this.control.exportSettings(image));
   }
 
   /**
@@ -74,6 +146,8 @@ export class EngineHost {
     this.spawn(this.options.fault);
     this.watch = setInterval(() => this.checkHeartbeat(), 100);
     this.watch.unref();
+    this.loudnessTimer = setInterval(() => this.loudness.poll(), LOUDNESS_POLL_MS);
+    this.loudnessTimer.unref();
   }
 
   /**
@@ -84,6 +158,7 @@ export class EngineHost {
   async stop(deadlineMs = 1500): Promise<void> {
     this.stopping = true;
     clearInterval(this.watch);
+    clearInterval(this.loudnessTimer);
     clearTimeout(this.restartTimer);
     const w = this.worker;
     if (!w) return;
@@ -100,12 +175,16 @@ export class EngineHost {
   }
 
   private spawn(fault: InjectedFault | undefined): void {
-    const { audio, session } = this.options;
+    const { audio } = this.options;
     Atomics.store(this.views.control, Control.Stop, 0);
     const data: AudioWorkerData = {
       buffers: this.views.buffers,
-      strips: stripTopology(session),
-      inputChannels: sessionInputChannels(session),
+      session: this.session,
+      settings: this.settings.buffer,
+      meters: this.meterBoard.buffer,
+      meterCounts: this.meterBoard.counts,
+      loudnessRings: this.rings,
+      inputChannels: sessionInputChannels(this.session),
       audio,
       fault,
     };

@@ -1,5 +1,5 @@
 // The audio worker for `audio.backend: naudiodon`, the comparison backend. Same workerData, shared views,
-// Mixer and events as worker.ts, but event-driven: naudiodon delivers each input block as a stream 'data'
+// mix engine and events as worker.ts, but event-driven: naudiodon delivers each input block as a stream 'data'
 // event and takes the output block by write(). Its defects shape everything here (realtime.md §1, §4):
 // - its bundled libportaudio has no JACK (F11): mixd's binding preloads Debian's library first;
 // - it can neither close (F1, F2) nor notice a dead server (F5), and a worker owning it crashes at exit (F4),
@@ -7,7 +7,7 @@
 // - its PortAudio callback blocks until JS writes the next block, so once started we write every block, even
 //   after the stop fade, until the process is killed; stopping would stall the whole JACK graph.
 import { createRequire } from 'node:module';
-import { Control, EngineState, MasterParam, Stat } from '../shared/layout.js';
+import { Control, EngineState, Stat } from '../shared/layout.js';
 import {
   libraryCandidates,
   loadBinding,
@@ -175,7 +175,7 @@ function main(): void {
     inFlight--;
     if (inCh === 0) onBlock(undefined);
   };
-  const m = ctx.newMixer();
+  const m = ctx.newEngine();
   let lastBlockAt = performance.now();
   let fadeLeft = -1; // blocks until 'stopped' is posted; −1 while running
 
@@ -224,7 +224,8 @@ function main(): void {
   }
   lastBlockAt = performance.now();
   views.stats[Stat.DeviceOpens]! += 1;
-  views.stats[Stat.LatencyFrames] = (1 + PRIME) * frames; // added over a native client (realtime.md §3)
+  // added over a native client (realtime.md §3), plus the mix's own latency
+  views.stats[Stat.LatencyFrames] = (1 + PRIME) * frames + m.latencyFrames;
   setState(EngineState.Running);
   beat();
   post({
@@ -239,6 +240,7 @@ function main(): void {
     outChannels: outCh,
     inputLatencyMs: (choice.input?.defaultLowInputLatency ?? 0) * 1000,
     outputLatencyMs: choice.output.defaultLowOutputLatency * 1000 + (1 + PRIME) * blockMs,
+    mixLatencyFrames: m.latencyFrames,
   });
 
   // Watchdog: naudiodon stalls silently when the server dies (F5), so only the age of the last block tells.
@@ -251,9 +253,8 @@ function main(): void {
       return fatal('lost', `no audio block for ${Math.round(age)} ms (dead server?)`);
     }
     if (fadeLeft < 0 && Atomics.load(views.control, Control.Stop) !== 0) {
-      // Fade the master out; the blocks keep flowing afterwards (see the top of this file).
-      views.params[views.masterParam(MasterParam.Mute)] = 1;
-      views.commitParams();
+      // Fade the outputs out; the blocks keep flowing afterwards (see the top of this file).
+      m.fadeOutput(true);
       fadeLeft = Math.ceil((0.05 * audio.sampleRate) / frames);
     }
   }, 50);

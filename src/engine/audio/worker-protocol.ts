@@ -1,6 +1,8 @@
 // What the audio worker is started with and the rare events it reports (never per block).
-import type { StripTopology } from '../mixer.js';
+import type { HopRing } from '../dsp/loudness-energy.js';
+import type { Session } from '../session/schema.js';
 import type { EngineBuffers } from '../shared/layout.js';
+import type { MeterCounts } from '../shared/meter-board.js';
 
 export interface AudioSettings {
   backend: 'portaudio' | 'naudiodon' | 'null';
@@ -26,7 +28,15 @@ export interface InjectedFault {
 
 export interface AudioWorkerData {
   buffers: EngineBuffers;
-  strips: StripTopology[];
+  /** The session the engine is built from (its plan); settings changes arrive through `settings`. */
+  session: Session;
+  /** SettingsChannel buffer: the mix settings image, control → audio. */
+  settings: SharedArrayBuffer;
+  /** MeterBoard buffer and its counts: peaks, audio → control. */
+  meters: SharedArrayBuffer;
+  meterCounts: MeterCounts;
+  /** One BS.1770 hop ring per plan bus (in shared memory), read by the control side's loudness meters. */
+  loudnessRings: HopRing[];
   inputChannels: number;
   audio: AudioSettings;
   fault?: InjectedFault | undefined;
@@ -48,6 +58,8 @@ export type WorkerEvent =
       outChannels?: number;
       inputLatencyMs?: number;
       outputLatencyMs?: number;
+      /** Delay through the mix itself (limiter lookahead along the longest path), on top of the device's. */
+      mixLatencyFrames?: number;
       reason?: string;
     }
   | { type: 'stopped' }

@@ -2,7 +2,7 @@
 // health through shared memory. Its loop is synchronous (the binding's pull() waits on a semaphore the
 // PortAudio callback posts), so nothing here waits on an event loop, allocates per block, logs per block or
 // touches RxJS/promises. Events go to the main thread only when something changes (opened, lost, stopped).
-import { Control, EngineState, MasterParam, Stat } from '../shared/layout.js';
+import { Control, EngineState, Stat } from '../shared/layout.js';
 import { BindingStat } from './portaudio.js';
 import { PortAudioDevice } from './portaudio-device.js';
 import { WorkerContext } from './worker-context.js';
@@ -35,7 +35,7 @@ function main(): void {
   ctx.setState(EngineState.Starting);
   ctx.warmUp();
   const device = loadDevice();
-  let m = ctx.newMixer();
+  let m = ctx.newEngine();
   let channelsIn = 0;
   let channelsOut = audio.outputChannels;
   let retryMs = audio.retry.initialMs;
@@ -66,12 +66,18 @@ function main(): void {
       channelsIn = opened.inChannels;
       channelsOut = opened.outChannels;
       views.stats[Stat.DeviceOpens]! += 1;
-      views.stats[Stat.LatencyFrames] = frames;
-      m = ctx.newMixer(); // fade in from silence on every (re)open
+      m = ctx.newEngine(); // fade in from silence on every (re)open
+      views.stats[Stat.LatencyFrames] = frames + m.latencyFrames;
       retryMs = audio.retry.initialMs;
       everOpened = true;
       ctx.setState(EngineState.Running);
-      ctx.post({ type: 'device', state: 'running', ...opened, blockFrames: frames });
+      ctx.post({
+        type: 'device',
+        state: 'running',
+        ...opened,
+        blockFrames: frames,
+        mixLatencyFrames: m.latencyFrames,
+      });
     } catch (err) {
       const reason = (err as Error).message;
       nextAttempt = performance.now() + retryMs;
@@ -131,10 +137,9 @@ function main(): void {
     nextTick += ctx.blockMs;
   }
 
-  // Stop: fade the master out over a few smoothing time constants, so the last thing heard is no click.
+  // Stop: fade the outputs out over a few smoothing time constants, so the last thing heard is no click.
   if (device?.isOpen) {
-    views.params[views.masterParam(MasterParam.Mute)] = 1;
-    views.commitParams();
+    m.fadeOutput(true);
     const fadeBlocks = Math.ceil((0.05 * audio.sampleRate) / frames);
     for (let i = 0; i < fadeBlocks && device.pull(100) === 1; i++) {
       ctx.runBlock(m, channelsIn, channelsOut);

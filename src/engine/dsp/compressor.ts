@@ -50,7 +50,22 @@ export interface CompressorOptions {
   rmsWindowMs?: number;
   /** Smoothing time constant of make-up and mix changes, so that moving them does not click (default 10 ms). */
   paramSmoothingMs?: number;
+  /** Where the settings live (COMPRESSOR_SETTINGS slots), so an engine can copy them between threads as they are. */
+  settings?: Float64Array;
 }
+
+/** Slots of a compressor's settings: the parameters and the coefficients derived from them. */
+export const COMPRESSOR_SETTINGS = 10;
+const THRESHOLD_DB = 0;
+const RATIO = 1;
+const KNEE_DB = 2;
+const ATTACK_MS = 3;
+const RELEASE_MS = 4;
+const MAKEUP_DB = 5;
+const DETECTOR = 6; // 0 peak, 1 rms
+const MIX_PERCENT = 7;
+const ATTACK_COEFFICIENT = 8;
+const RELEASE_COEFFICIENT = 9;
 
 export const COMPRESSOR_DEFAULTS: Readonly<CompressorParams> = {
   thresholdDb: -20,
@@ -73,7 +88,8 @@ const MIX = 2; // smoothed compressed share (0 … 1)
 const SUM = 3; // running Σx² over the RMS window, per channel (2 slots)
 const FRESH = 5; // Σx² since the window last wrapped, per channel (2 slots)
 const RING_INDEX = 7;
-const STATE_SLOTS = 8;
+const WINDOW_LIVE = 8; // 1 while the RMS window is being filled (it holds stale squares otherwise)
+const STATE_SLOTS = 9;
 
 export class Compressor {
   private readonly sampleRate: number;
@@ -81,11 +97,7 @@ export class Compressor {
   private readonly squares: Float64Array;
   private readonly state = new Float64Array(STATE_SLOTS);
   private readonly smoothing: number;
-  private params: CompressorParams = { ...COMPRESSOR_DEFAULTS };
-  private attackCoefficient = 0;
-  private releaseCoefficient = 0;
-  private makeupTarget = 0;
-  private mixTarget = 1;
+  private readonly settings: Float64Array;
 
   constructor(options: CompressorOptions, params: Partial<CompressorParams> = {}) {
     this.sampleRate = options.sampleRate;
@@ -93,10 +105,11 @@ export class Compressor {
     // One window per channel of a linked pair (a mono strip leaves the second one silent).
     this.squares = new Float64Array(2 * this.ringLength);
     this.smoothing = 1 - onePoleCoefficient(options.paramSmoothingMs ?? 10, options.sampleRate);
-    this.setParams(params);
+    this.settings = options.settings ?? new Float64Array(COMPRESSOR_SETTINGS);
+    this.setParams({ ...COMPRESSOR_DEFAULTS, ...params });
     // Start settled: the first block already has the requested make-up and mix.
-    this.state[MAKEUP] = this.makeupTarget;
-    this.state[MIX] = this.mixTarget;
+    this.state[MAKEUP] = this.settings[MAKEUP_DB]!;
+    this.state[MIX] = this.settings[MIX_PERCENT]! / 100;
   }
 
   /**
@@ -104,25 +117,32 @@ export class Compressor {
    * ratio and knee move the gain computer's output, which the detector smooths; make-up and mix glide.
    */
   setParams(changes: Partial<CompressorParams>): void {
-    const p = { ...this.params, ...changes };
-    p.thresholdDb = clamp(p.thresholdDb, -60, 0);
-    p.ratio = p.ratio === Infinity ? Infinity : clamp(p.ratio, 1, 100);
-    p.kneeDb = clamp(p.kneeDb, 0, 24);
-    p.attackMs = clamp(p.attackMs, 0.05, 200);
-    p.releaseMs = clamp(p.releaseMs, 5, 4000);
-    p.makeupDb = clamp(p.makeupDb, 0, 24);
-    p.mixPercent = clamp(p.mixPercent, 0, 100);
-    // A window that was not being filled holds stale squares: start it from silence.
-    if (p.detector === 'rms' && this.params.detector !== 'rms') this.clearWindow();
-    this.params = p;
-    this.attackCoefficient = onePoleCoefficient(p.attackMs, this.sampleRate);
-    this.releaseCoefficient = onePoleCoefficient(p.releaseMs, this.sampleRate);
-    this.makeupTarget = p.makeupDb;
-    this.mixTarget = p.mixPercent / 100;
+    const p = { ...this.getParams(), ...changes };
+    const s = this.settings;
+    s[THRESHOLD_DB] = clamp(p.thresholdDb, -60, 0);
+    s[RATIO] = p.ratio === Infinity ? Infinity : clamp(p.ratio, 1, 100);
+    s[KNEE_DB] = clamp(p.kneeDb, 0, 24);
+    s[ATTACK_MS] = clamp(p.attackMs, 0.05, 200);
+    s[RELEASE_MS] = clamp(p.releaseMs, 5, 4000);
+    s[MAKEUP_DB] = clamp(p.makeupDb, 0, 24);
+    s[DETECTOR] = p.detector === 'rms' ? 1 : 0;
+    s[MIX_PERCENT] = clamp(p.mixPercent, 0, 100);
+    s[ATTACK_COEFFICIENT] = onePoleCoefficient(s[ATTACK_MS], this.sampleRate);
+    s[RELEASE_COEFFICIENT] = onePoleCoefficient(s[RELEASE_MS], this.sampleRate);
   }
 
   getParams(): Readonly<CompressorParams> {
-    return this.params;
+    const s = this.settings;
+    return {
+      thresholdDb: s[THRESHOLD_DB]!,
+      ratio: s[RATIO]!,
+      kneeDb: s[KNEE_DB]!,
+      attackMs: s[ATTACK_MS]!,
+      releaseMs: s[RELEASE_MS]!,
+      makeupDb: s[MAKEUP_DB]!,
+      detector: s[DETECTOR] === 1 ? 'rms' : 'peak',
+      mixPercent: s[MIX_PERCENT]!,
+    };
   }
 
   /** Current gain reduction in dB (≥ 0, make-up not included), for the meter. */
@@ -152,11 +172,18 @@ export class Compressor {
   }
 
   private run(a: Float32Array, ao: number, b: Float32Array | null, bo: number, frames: number): void {
-    const { state, squares, ringLength, smoothing, attackCoefficient: aA, releaseCoefficient: aR } = this;
-    const { thresholdDb, ratio, kneeDb } = this.params;
-    const rms = this.params.detector === 'rms';
-    const makeupTarget = this.makeupTarget;
-    const mixTarget = this.mixTarget;
+    const { state, squares, ringLength, smoothing, settings } = this;
+    const thresholdDb = settings[THRESHOLD_DB]!;
+    const ratio = settings[RATIO]!;
+    const kneeDb = settings[KNEE_DB]!;
+    const aA = settings[ATTACK_COEFFICIENT]!;
+    const aR = settings[RELEASE_COEFFICIENT]!;
+    const rms = settings[DETECTOR] === 1;
+    const makeupTarget = settings[MAKEUP_DB]!;
+    const mixTarget = settings[MIX_PERCENT]! / 100;
+    // A window that was not being filled holds stale squares: start it from silence.
+    if (rms && state[WINDOW_LIVE] !== 1) this.clearWindow();
+    state[WINDOW_LIVE] = rms ? 1 : 0;
     let reduction = state[REDUCTION]!;
     let makeup = state[MAKEUP]!;
     let mix = state[MIX]!;

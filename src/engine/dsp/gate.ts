@@ -43,7 +43,26 @@ export interface GateOptions {
    * 0 makes the detector read each sample's |key|.
    */
   detectorReleaseMs?: number;
+  /**
+   * Where the settings live (GATE_SETTINGS slots): the engine keeps every strip's settings in arrays it can
+   * copy between threads as they are, so an audio thread takes new settings without computing or allocating.
+   */
+  settings?: Float64Array;
 }
+
+/** Slots of a gate's settings: the parameters and the coefficients derived from them. */
+export const GATE_SETTINGS = 10;
+const MODE = 0; // 0 gate, 1 expander, 2 ducker
+const THRESHOLD_DB = 1;
+const RANGE_DB = 2;
+const RATIO = 3;
+const ATTACK_MS = 4;
+const HOLD_MS = 5;
+const RELEASE_MS = 6;
+const HYSTERESIS_DB = 7;
+const ATTACK_COEFFICIENT = 8;
+const RELEASE_COEFFICIENT = 9;
+const MODES: readonly GateMode[] = ['gate', 'expander', 'ducker'];
 
 export const GATE_DEFAULTS: Readonly<GateParams> = {
   mode: 'gate',
@@ -70,37 +89,45 @@ export class Gate {
   private readonly sampleRate: number;
   private readonly detectorCoefficient: number;
   private readonly state = new Float64Array(STATE_SLOTS);
-  private params: GateParams = { ...GATE_DEFAULTS };
-  private attackCoefficient = 0;
-  private releaseCoefficient = 0;
-  private holdSamples = 0;
+  private readonly settings: Float64Array;
 
   constructor(options: GateOptions, params: Partial<GateParams> = {}) {
     this.sampleRate = options.sampleRate;
     this.detectorCoefficient = onePoleCoefficient(options.detectorReleaseMs ?? 20, options.sampleRate);
-    this.setParams(params);
+    this.settings = options.settings ?? new Float64Array(GATE_SETTINGS);
+    this.setParams({ ...GATE_DEFAULTS, ...params });
     // Start settled at the "key closed" gain, as after a long silence.
-    this.state[GAIN] = this.params.mode === 'ducker' ? 0 : -this.params.rangeDb;
+    this.state[GAIN] = params.mode === 'ducker' ? 0 : -this.settings[RANGE_DB]!;
   }
 
   /** Changes parameters (the others keep their values); values are clamped to their ranges. */
   setParams(changes: Partial<GateParams>): void {
-    const p = { ...this.params, ...changes };
-    p.thresholdDb = clamp(p.thresholdDb, -80, 0);
-    p.rangeDb = clamp(p.rangeDb, 0, 80);
-    p.ratio = clamp(p.ratio, 1.5, 4);
-    p.attackMs = clamp(p.attackMs, 0.05, 120);
-    p.holdMs = clamp(p.holdMs, 0, 2000);
-    p.releaseMs = clamp(p.releaseMs, 5, 4000);
-    p.hysteresisDb = clamp(p.hysteresisDb, 0, 12);
-    this.params = p;
-    this.attackCoefficient = onePoleCoefficient(p.attackMs, this.sampleRate);
-    this.releaseCoefficient = onePoleCoefficient(p.releaseMs, this.sampleRate);
-    this.holdSamples = Math.round((p.holdMs * this.sampleRate) / 1000);
+    const p = { ...this.getParams(), ...changes };
+    const s = this.settings;
+    s[MODE] = MODES.indexOf(p.mode);
+    s[THRESHOLD_DB] = clamp(p.thresholdDb, -80, 0);
+    s[RANGE_DB] = clamp(p.rangeDb, 0, 80);
+    s[RATIO] = clamp(p.ratio, 1.5, 4);
+    s[ATTACK_MS] = clamp(p.attackMs, 0.05, 120);
+    s[HOLD_MS] = clamp(p.holdMs, 0, 2000);
+    s[RELEASE_MS] = clamp(p.releaseMs, 5, 4000);
+    s[HYSTERESIS_DB] = clamp(p.hysteresisDb, 0, 12);
+    s[ATTACK_COEFFICIENT] = onePoleCoefficient(s[ATTACK_MS], this.sampleRate);
+    s[RELEASE_COEFFICIENT] = onePoleCoefficient(s[RELEASE_MS], this.sampleRate);
   }
 
   getParams(): Readonly<GateParams> {
-    return this.params;
+    const s = this.settings;
+    return {
+      mode: MODES[s[MODE]!] ?? 'gate',
+      thresholdDb: s[THRESHOLD_DB]!,
+      rangeDb: s[RANGE_DB]!,
+      ratio: s[RATIO]!,
+      attackMs: s[ATTACK_MS]!,
+      holdMs: s[HOLD_MS]!,
+      releaseMs: s[RELEASE_MS]!,
+      hysteresisDb: s[HYSTERESIS_DB]!,
+    };
   }
 
   /** Current gain in dB (0 = open/unducked, −range at the floor). */
@@ -138,9 +165,16 @@ export class Gate {
     key: Float32Array | null,
     ko: number,
   ): void {
-    const { state, detectorCoefficient, holdSamples, attackCoefficient, releaseCoefficient } = this;
-    const { mode, thresholdDb, rangeDb, ratio, hysteresisDb } = this.params;
-    const ducker = mode === 'ducker';
+    const { state, settings, detectorCoefficient } = this;
+    const mode = settings[MODE]!;
+    const thresholdDb = settings[THRESHOLD_DB]!;
+    const rangeDb = settings[RANGE_DB]!;
+    const ratio = settings[RATIO]!;
+    const hysteresisDb = settings[HYSTERESIS_DB]!;
+    const attackCoefficient = settings[ATTACK_COEFFICIENT]!;
+    const releaseCoefficient = settings[RELEASE_COEFFICIENT]!;
+    const holdSamples = Math.round((settings[HOLD_MS]! * this.sampleRate) / 1000);
+    const ducker = mode === 2;
     const closeDb = thresholdDb - hysteresisDb;
     let envelope = state[ENVELOPE]!;
     let gain = state[GAIN]!;
@@ -165,7 +199,7 @@ export class Gate {
       let target: number;
       if (ducker) target = keyActive ? -rangeDb : 0;
       else if (keyActive) target = 0;
-      else if (mode === 'expander') target = expanderGainDb(level, thresholdDb, ratio, rangeDb);
+      else if (mode === 1) target = expanderGainDb(level, thresholdDb, ratio, rangeDb);
       else target = gateGainDb(level, thresholdDb, rangeDb);
       // Attack is the move towards the key-open gain: up for gate/expander, down for the ducker.
       const towardsOpen = target > gain !== ducker;

@@ -34,7 +34,15 @@ export interface TruePeakLimiterOptions {
   lookaheadMs?: number;
   /** Release time constant (gain reduction in dB falls to 1/e), ms; 1 … 1000, default 50. */
   releaseMs?: number;
+  /** Where the settings live (LIMITER_SETTINGS slots), so an engine can copy them between threads as they are. */
+  settings?: Float64Array;
 }
+
+/** Slots of a limiter's settings: ceiling (dBTP and linear) and the release coefficient. */
+export const LIMITER_SETTINGS = 3;
+const CEILING_DB = 0;
+const CEILING = 1;
+const RELEASE_COEFFICIENT = 2;
 
 /** Frames the gain is held on each side of a peak: the interpolation kernel's reach, so it sees one gain. */
 const HOLD_GUARD = HALF_TAPS;
@@ -60,9 +68,7 @@ export class TruePeakLimiter {
   private readonly recent: Float64Array;
   private recentPos = 0;
   private released = 0;
-  private ceiling = 1;
-  private ceilingDbValue = -1;
-  private releaseCoefficient = 0;
+  private readonly settings: Float64Array;
   private maxReductionDb = 0;
 
   constructor(options: TruePeakLimiterOptions) {
@@ -87,23 +93,24 @@ export class TruePeakLimiter {
     // The audio frame scaled with the gain computed from detector output m is m − (ramp − 1) − HOLD_GUARD.
     this.latencyFrames = IntersamplePeakDetector.delayFrames + ramp - 1 + HOLD_GUARD;
     this.delay = new Float32Array(channels * this.latencyFrames);
+    this.settings = options.settings ?? new Float64Array(LIMITER_SETTINGS);
     this.setCeilingDb(options.ceilingDb ?? -1);
     this.setReleaseMs(options.releaseMs ?? 50);
   }
 
   /** Ceiling in dBTP (clamped to −20 … 0); applies to audio entering from now on. */
   setCeilingDb(db: number): void {
-    this.ceilingDbValue = clamp(db, -20, 0);
-    this.ceiling = Math.pow(10, this.ceilingDbValue / 20);
+    this.settings[CEILING_DB] = clamp(db, -20, 0);
+    this.settings[CEILING] = Math.pow(10, this.settings[CEILING_DB] / 20);
   }
 
   get ceilingDb(): number {
-    return this.ceilingDbValue;
+    return this.settings[CEILING_DB]!;
   }
 
   /** Release time constant in ms (clamped to 1 … 1000). */
   setReleaseMs(ms: number): void {
-    this.releaseCoefficient = Math.exp(-1000 / (clamp(ms, 1, 1000) * this.sampleRate));
+    this.settings[RELEASE_COEFFICIENT] = Math.exp(-1000 / (clamp(ms, 1, 1000) * this.sampleRate));
   }
 
   /** Largest gain reduction (dB, ≥ 0) applied during the last process() call. */
@@ -119,8 +126,8 @@ export class TruePeakLimiter {
     const { detector, holdMinimum, delay, weights, recent, channelCount } = this;
     const lag = this.latencyFrames;
     const ramp = weights.length;
-    const threshold = this.ceiling / DETECTOR_MARGIN;
-    const alpha = this.releaseCoefficient;
+    const threshold = this.settings[CEILING]! / DETECTOR_MARGIN;
+    const alpha = this.settings[RELEASE_COEFFICIENT]!;
     let worst = 0;
     for (let f = 0; f < frames; f++) {
       const peak = detector.pushFrame(block, f, channelStride);

@@ -8,7 +8,7 @@
 // stem and an unlimited one arrive at the master apart by that much); `latencyFrames` reports the longest
 // path into the master, which an offline render removes.
 import { smoothingCoefficient } from '../dsp/gain.js';
-import { TruePeakLimiter } from '../dsp/limiter.js';
+import { LIMITER_SETTINGS, TruePeakLimiter } from '../dsp/limiter.js';
 import { createHopRing, LoudnessEnergy, type HopRing } from '../dsp/loudness-energy.js';
 import { channelWeight } from '../dsp/loudness-weights.js';
 import { TruePeakMeter } from '../dsp/true-peak.js';
@@ -17,6 +17,7 @@ import type { Session } from '../session/schema.js';
 import type { MixBuffers } from './mix-buffers.js';
 import type { MixControls } from './mix-controls.js';
 import type { BusPlan, MixPlan } from './mix-plan.js';
+import type { SettingsRegistry } from './settings-registry.js';
 import { scaleSmoothed, SmoothedRoute } from './smoothed-route.js';
 
 export interface BusStageOptions {
@@ -25,19 +26,26 @@ export interface BusStageOptions {
   smoothingSeconds?: number;
   /** Hop records each bus's loudness ring holds (default 1024 = 10.24 s of 10 ms hops). */
   loudnessHops?: number;
+  /** Rings for the buses' loudness hops (one per plan bus, e.g. shared with a control thread); else private. */
+  loudnessRings?: readonly HopRing[];
 }
+
+// Slots of a bus's switches and level.
+const LEVEL = 0; // fader·mute·solo gain target
+const LIMITER_ON = 1;
+const LISTEN_PRE = 2;
+const SWITCHES = 3;
 
 interface BusRuntime {
   readonly plan: BusPlan;
   /** This bus's channels in busSum, for the DSP that takes a whole planar block. */
   readonly view: Float32Array;
   levelCurrent: number;
-  levelTarget: number;
+  /** LEVEL, LIMITER_ON, LISTEN_PRE. */
+  readonly switches: Float64Array;
   readonly limiter: TruePeakLimiter;
-  limiterOn: boolean;
   readonly feeds: readonly SmoothedRoute[];
   readonly listen: SmoothedRoute;
-  listenPre: boolean;
   readonly truePeaks: readonly TruePeakMeter[];
   readonly loudness: LoudnessEnergy;
   readonly ring: HopRing;
@@ -56,6 +64,7 @@ export class BusStage {
     private readonly plan: MixPlan,
     options: BusStageOptions,
     private readonly buffers: MixBuffers,
+    settings: SettingsRegistry,
   ) {
     const B = options.blockFrames;
     const fs = options.sampleRate;
@@ -64,27 +73,30 @@ export class BusStage {
     this.peaks = new Float32Array(plan.busChannels);
     this.truePeaks = new Float32Array(plan.busChannels);
     const listenBase = buffers.listenBase;
-    this.buses = plan.buses.map((bp) => {
-      const ring = createHopRing(options.loudnessHops ?? 1024);
+    this.buses = plan.buses.map((bp, b) => {
+      const ring = options.loudnessRings?.[b] ?? createHopRing(options.loudnessHops ?? 1024);
       const weights = bp.labels.map((l) => channelWeight(l));
       return {
         plan: bp,
         view: buffers.busSum.subarray(bp.channelBase * B, (bp.channelBase + bp.channels) * B),
         levelCurrent: 0,
-        levelTarget: 0,
-        limiter: new TruePeakLimiter({ channels: bp.channels, sampleRate: fs }),
-        limiterOn: false,
+        switches: settings.take(SWITCHES),
+        limiter: new TruePeakLimiter({
+          channels: bp.channels,
+          sampleRate: fs,
+          settings: settings.take(LIMITER_SETTINGS),
+        }),
         feeds: bp.feeds.map((f) => {
           const to = plan.buses[f.to]!;
           const route = new SmoothedRoute(
             Array.from({ length: to.channels }, (_, c) => to.channelBase + c),
             bp.channels,
+            settings,
           );
           route.target.set(f.matrix);
           return route;
         }),
-        listen: new SmoothedRoute([listenBase, listenBase + 1], bp.channels),
-        listenPre: false,
+        listen: new SmoothedRoute([listenBase, listenBase + 1], bp.channels, settings),
         truePeaks: bp.labels.map(() => new TruePeakMeter(fs)),
         loudness: new LoudnessEnergy(fs, weights, ring),
         ring,
@@ -97,8 +109,8 @@ export class BusStage {
     this.buses.forEach((rt, b) => {
       const settings = b === this.plan.master ? session.master : session.buses[b]!;
       const level = controls.buses[b]!;
-      rt.levelTarget = level.gain;
-      rt.limiterOn = settings.limiter.on;
+      rt.switches[LEVEL] = level.gain;
+      rt.switches[LIMITER_ON] = settings.limiter.on ? 1 : 0;
       rt.limiter.setCeilingDb(settings.limiter.ceilingDbtp);
       rt.limiter.setReleaseMs(settings.limiter.releaseMs);
       rt.plan.feeds.forEach((f, i) => {
@@ -115,13 +127,13 @@ export class BusStage {
       writeFoldDownLoRo(rt.plan.format, {}, rt.listen.target, 0);
       const on = level.listen === null ? 0 : 1;
       for (let i = 0; i < rt.listen.target.length; i++) rt.listen.target[i]! *= on;
-      rt.listenPre = level.listen === 'pre-fader';
+      rt.switches[LISTEN_PRE] = level.listen === 'pre-fader' ? 1 : 0;
     });
   }
 
   settle(): void {
     for (const rt of this.buses) {
-      rt.levelCurrent = rt.levelTarget;
+      rt.levelCurrent = rt.switches[LEVEL]!;
       rt.listen.settle();
       for (const f of rt.feeds) f.settle();
     }
@@ -132,7 +144,7 @@ export class BusStage {
     const latency = this.buses.map(() => 0);
     for (const b of this.plan.order) {
       const rt = this.buses[b]!;
-      const own = latency[b]! + (rt.limiterOn ? rt.limiter.latencyFrames : 0);
+      const own = latency[b]! + (rt.switches[LIMITER_ON] === 1 ? rt.limiter.latencyFrames : 0);
       latency[b] = own;
       for (const f of rt.plan.feeds) latency[f.to] = Math.max(latency[f.to]!, own);
     }
@@ -155,12 +167,15 @@ export class BusStage {
       const rt = this.buses[b]!;
       const { channels, channelBase } = rt.plan;
       const at = channelBase * B;
-      if (rt.listenPre) rt.listen.mixInto(busSum, at, busSum, Infinity, B, k);
+      const { switches } = rt;
+      const listenPre = switches[LISTEN_PRE] === 1;
+      if (listenPre) rt.listen.mixInto(busSum, at, busSum, Infinity, B, k);
       let level = rt.levelCurrent;
+      const levelTarget = switches[LEVEL]!;
       for (let c = 0; c < channels; c++)
-        level = scaleSmoothed(busSum, at + c * B, B, rt.levelCurrent, rt.levelTarget, k);
+        level = scaleSmoothed(busSum, at + c * B, B, rt.levelCurrent, levelTarget, k);
       rt.levelCurrent = level;
-      if (rt.limiterOn) rt.limiter.process(rt.view, B, B);
+      if (switches[LIMITER_ON] === 1) rt.limiter.process(rt.view, B, B);
       for (let c = 0; c < channels; c++) {
         let peak = 0;
         const from = at + c * B;
@@ -169,7 +184,7 @@ export class BusStage {
         this.truePeaks[channelBase + c] = rt.truePeaks[c]!.process(busSum, from, B);
       }
       rt.loudness.process(rt.view, B, B);
-      if (!rt.listenPre) rt.listen.mixInto(busSum, at, busSum, Infinity, B, k);
+      if (!listenPre) rt.listen.mixInto(busSum, at, busSum, Infinity, B, k);
       for (let f = 0; f < rt.feeds.length; f++) rt.feeds[f]!.mixInto(busSum, at, busSum, Infinity, B, k);
       const outs = rt.plan.deviceOutputs;
       for (let c = 0; c < outs.length; c++) {

@@ -1,7 +1,9 @@
 // The mix graph runtime: strips → buses (topological order) → device outputs and monitor, one block at a
-// time. The same object serves `mixd render` and (later) the audio worker: every buffer is allocated here,
-// process() allocates nothing, and parameters change only through applySession() at control time (filter
-// design, dB → gain, VCA/solo resolution), never per block.
+// time. The same object serves `mixd render` and the audio worker: every buffer is allocated here, process()
+// allocates nothing, and parameters change only at control time: applySession() computes every setting
+// (filter design, dB → gain, VCA/solo resolution); exportSettings()/importSettings() carry the result as one
+// flat image from a control thread's engine to the audio thread's engine of the same plan.
+import { smoothingCoefficient } from '../dsp/gain.js';
 import type { HopRing } from '../dsp/loudness-energy.js';
 import type { Session } from '../session/schema.js';
 import { BusStage } from './bus-stage.js';
@@ -9,6 +11,8 @@ import { allocateMixBuffers, type MixBuffers } from './mix-buffers.js';
 import { resolveMixControls } from './mix-controls.js';
 import { compileMixPlan, type MixPlan } from './mix-plan.js';
 import { MonitorStage } from './monitor-stage.js';
+import { SettingsRegistry } from './settings-registry.js';
+import { scaleSmoothed } from './smoothed-route.js';
 import { StripStage } from './strip-stage.js';
 
 export interface MixEngineOptions {
@@ -18,6 +22,8 @@ export interface MixEngineOptions {
   startSilent: boolean;
   /** Time constant of every gain smoother (default 10 ms). */
   smoothingSeconds?: number;
+  /** One loudness hop ring per plan bus (shared with the control thread that reads them); else private. */
+  loudnessRings?: readonly HopRing[];
 }
 
 export type ApplyResult = { ok: true } | { ok: false; error: string };
@@ -28,6 +34,11 @@ export class MixEngine {
   private readonly strips: StripStage;
   private readonly buses: BusStage;
   private readonly monitor: MonitorStage;
+  private readonly settings = new SettingsRegistry();
+  private readonly k: number;
+  /** Gain over every output, gliding to 0 when the engine is asked to fade out (a stop without a click). */
+  private outputCurrent = 1;
+  private outputTarget = 1;
 
   /** An engine for `session` (compiled into its plan here), with the session's parameters applied. */
   static create(session: Session, options: MixEngineOptions): EngineResult {
@@ -51,9 +62,33 @@ export class MixEngine {
     options: MixEngineOptions,
   ) {
     this.buffers = allocateMixBuffers(plan, options.blockFrames);
-    this.strips = new StripStage(plan, session, options, this.buffers);
-    this.buses = new BusStage(plan, options, this.buffers);
-    this.monitor = new MonitorStage(plan, session, options, this.buffers);
+    this.k = smoothingCoefficient(options.smoothingSeconds ?? 0.01, options.sampleRate);
+    this.strips = new StripStage(plan, session, options, this.buffers, this.settings);
+    this.buses = new BusStage(plan, options, this.buffers, this.settings);
+    this.monitor = new MonitorStage(plan, session, options, this.buffers, this.settings);
+  }
+
+  /** Slots of the settings image (the same for every engine of this plan). */
+  get settingsLength(): number {
+    return this.settings.length;
+  }
+
+  /** Writes every setting applySession() computed into `image` (settingsLength slots). */
+  exportSettings(image: Float64Array): void {
+    this.settings.exportTo(image);
+  }
+
+  /**
+   * Takes every setting from an image another engine of the same plan exported; smoothed gains glide to
+   * the new values. Allocates and computes nothing: this is how the audio thread takes new settings.
+   */
+  importSettings(image: Float64Array): void {
+    this.settings.importFrom(image);
+  }
+
+  /** Glides every output to silence (true) or back (false) with the smoothing time constant. */
+  fadeOutput(silent: boolean): void {
+    this.outputTarget = silent ? 0 : 1;
   }
 
   /**
@@ -85,6 +120,11 @@ export class MixEngine {
     this.strips.process(input, inChannels, output, outChannels);
     this.buses.process(output, outChannels);
     this.monitor.process(output, outChannels);
+    if (this.outputCurrent === 1 && this.outputTarget === 1) return;
+    let g = this.outputCurrent;
+    for (let c = 0; c < outChannels; c++)
+      g = scaleSmoothed(output, c * B, B, this.outputCurrent, this.outputTarget, this.k);
+    this.outputCurrent = g;
   }
 
   /** Delay from input to the master's outputs (its limiters' lookahead along the longest path). */

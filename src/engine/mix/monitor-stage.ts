@@ -8,6 +8,7 @@ import type { Session } from '../session/schema.js';
 import type { MixBuffers } from './mix-buffers.js';
 import type { MixControls } from './mix-controls.js';
 import type { MixPlan } from './mix-plan.js';
+import type { SettingsRegistry } from './settings-registry.js';
 import { SmoothedRoute } from './smoothed-route.js';
 
 export class MonitorStage {
@@ -21,14 +22,15 @@ export class MonitorStage {
     session: Session,
     options: { sampleRate: number; blockFrames: number; smoothingSeconds?: number },
     private readonly buffers: MixBuffers,
+    settings: SettingsRegistry,
   ) {
     this.k = smoothingCoefficient(options.smoothingSeconds ?? 0.01, options.sampleRate);
     this.source = plan.buses.findIndex((b) => b.name === session.monitor.source);
     const outs = session.monitor.outputs?.map((c) => c - 1) ?? null;
     const sourceBus = plan.buses[this.source];
     this.fromSource =
-      outs === null || sourceBus === undefined ? null : new SmoothedRoute(outs, sourceBus.channels);
-    this.fromListen = outs === null ? null : new SmoothedRoute(outs, 2);
+      outs === null || sourceBus === undefined ? null : new SmoothedRoute(outs, sourceBus.channels, settings);
+    this.fromListen = outs === null ? null : new SmoothedRoute(outs, 2, settings);
   }
 
   apply(session: Session, controls: MixControls): void {

@@ -3,6 +3,7 @@
 // (faders). Every coefficient glides with the same one-pole as the old mixer (dsp/gain.ts), so pans, send
 // levels and mutes move without clicks. Pure; nothing here allocates after construction.
 import { mixSmoothed } from '../dsp/gain.js';
+import type { SettingsRegistry } from './settings-registry.js';
 
 /** Below this difference a smoother snaps to its target (as mixSmoothed does), so settled gains are exact. */
 const SNAP = 1e-9;
@@ -10,15 +11,17 @@ const SNAP = 1e-9;
 export class SmoothedRoute {
   /** Gains now and where they glide to, row-major: rows = destination channels, cols = source channels. */
   readonly current: Float64Array;
+  /** The targets are settings (the control side writes them, the audio side copies them in). */
   readonly target: Float64Array;
 
   /** `rowChannels[r]` is the destination channel (in blocks of `frames`) that row r adds into. */
   constructor(
     readonly rowChannels: readonly number[],
     readonly cols: number,
+    settings: SettingsRegistry,
   ) {
     this.current = new Float64Array(rowChannels.length * cols);
-    this.target = new Float64Array(rowChannels.length * cols);
+    this.target = settings.take(rowChannels.length * cols);
   }
 
   /** Jumps to the targets (a render starts settled). */

@@ -10,9 +10,9 @@
 // outs keep playing (Ardour's default: mute does not affect pre-fader sends).
 import { dbToGain, mixSmoothed, smoothingCoefficient } from '../dsp/gain.js';
 import { BIQUAD_COEFFS, BIQUAD_STATE, processCascade } from '../dsp/biquad.js';
-import { Compressor, type CompressorParams } from '../dsp/compressor.js';
+import { Compressor, COMPRESSOR_SETTINGS, type CompressorParams } from '../dsp/compressor.js';
 import { designEq, EQ_SECTIONS } from '../dsp/eq.js';
-import { Gate } from '../dsp/gate.js';
+import { Gate, GATE_SETTINGS } from '../dsp/gate.js';
 import { designHpf, HPF_SECTIONS } from '../dsp/hpf.js';
 import { balanceLeft, balanceRight, panGains, stereoWidthMatrix, type PanLaw } from '../dsp/pan-law.js';
 import { TruePeakMeter } from '../dsp/true-peak.js';
@@ -21,10 +21,18 @@ import type { Session, Strip } from '../session/schema.js';
 import type { MixBuffers } from './mix-buffers.js';
 import type { MixControls } from './mix-controls.js';
 import type { MixPlan, SendTap, StripPlan } from './mix-plan.js';
+import type { SettingsRegistry } from './settings-registry.js';
 import { scaleSmoothed, SmoothedRoute } from './smoothed-route.js';
 
 const SECTIONS = HPF_SECTIONS + EQ_SECTIONS;
 const TAPS: readonly SendTap[] = ['input', 'pre-eq', 'post-eq', 'pre-fader', 'post-fader'];
+
+// Slots of a strip's switches and level (its settings besides trim, filters, dynamics and routes).
+const LEVEL = 0; // fader·mute·solo gain target
+const GATE_ON = 1;
+const COMP_ON = 2;
+const LISTEN_PRE = 3; // 1: the AFL/PFL feed is taken pre-fader
+const SWITCHES = 4;
 
 export interface StripStageOptions {
   sampleRate: number;
@@ -38,11 +46,10 @@ interface StripRuntime {
   readonly trimCurrent: Float64Array;
   readonly trimTarget: Float64Array;
   levelCurrent: number;
-  levelTarget: number;
+  /** LEVEL, GATE_ON, COMP_ON, LISTEN_PRE. */
+  readonly switches: Float64Array;
   readonly gate: Gate;
-  gateOn: boolean;
   readonly comp: Compressor;
-  compOn: boolean;
   /** Biquad states: channel c's 6 sections from c · SECTIONS · BIQUAD_STATE. */
   readonly filterState: Float64Array;
   readonly output: SmoothedRoute;
@@ -52,7 +59,6 @@ interface StripRuntime {
   /** Routing of each send before level/pan (by label from the strip's 1.0/2.0 into the bus format). */
   readonly sendRouting: readonly Float64Array[];
   readonly listen: SmoothedRoute;
-  listenPre: boolean;
   readonly truePeaks: readonly TruePeakMeter[];
 }
 
@@ -77,12 +83,14 @@ export class StripStage {
     session: Session,
     options: StripStageOptions,
     private readonly buffers: MixBuffers,
+    settings: SettingsRegistry,
   ) {
     const B = options.blockFrames;
+    const fs = options.sampleRate;
     this.frames = B;
-    this.sampleRate = options.sampleRate;
-    this.k = smoothingCoefficient(options.smoothingSeconds ?? 0.01, options.sampleRate);
-    this.coeffs = new Float64Array(plan.strips.length * SECTIONS * BIQUAD_COEFFS);
+    this.sampleRate = fs;
+    this.k = smoothingCoefficient(options.smoothingSeconds ?? 0.01, fs);
+    this.coeffs = settings.take(plan.strips.length * SECTIONS * BIQUAD_COEFFS);
     this.work = new Float32Array(2 * B);
     this.stripKeys = new Float32Array(plan.strips.length * B);
     this.peaks = new Float32Array(plan.stripChannels);
@@ -90,36 +98,37 @@ export class StripStage {
     const listenBase = buffers.listenBase;
     this.strips = plan.strips.map((sp, i) => {
       // Dynamics start from the session's settings (a gate at rest sits at its own −range, not a default's).
-      const settings = session.strips[i]!;
+      const strip = session.strips[i]!;
       const busChannels = (bus: number): number[] => {
         const b = plan.buses[bus]!;
         return Array.from({ length: b.channels }, (_, c) => b.channelBase + c);
       };
-      const sends = sp.sends.map((s) => new SmoothedRoute(busChannels(s.bus), sp.channels));
+      const sends = sp.sends.map((s) => new SmoothedRoute(busChannels(s.bus), sp.channels, settings));
       const outBus = plan.buses[sp.outputBus]!;
       return {
         plan: sp,
         trimCurrent: new Float64Array(2),
-        trimTarget: new Float64Array(2),
+        trimTarget: settings.take(2),
         levelCurrent: 0,
-        levelTarget: 0,
-        gate: new Gate({ sampleRate: options.sampleRate }, settings.gate),
-        gateOn: false,
-        comp: new Compressor({ sampleRate: options.sampleRate }, compressorParams(settings)),
-        compOn: false,
+        switches: settings.take(SWITCHES),
+        gate: new Gate({ sampleRate: fs, settings: settings.take(GATE_SETTINGS) }, strip.gate),
+        comp: new Compressor(
+          { sampleRate: fs, settings: settings.take(COMPRESSOR_SETTINGS) },
+          compressorParams(strip),
+        ),
         filterState: new Float64Array(sp.channels * SECTIONS * BIQUAD_STATE),
         output: new SmoothedRoute(
           sp.outputChannels.map((c) => outBus.channelBase + c),
           sp.channels,
+          settings,
         ),
         sends,
         sendsByTap: TAPS.map((tap) => sends.filter((_, i) => sp.sends[i]!.tap === tap)),
         sendRouting: sp.sends.map(
           (s) => routingMatrix(sp.channels === 1 ? '1.0' : '2.0', plan.buses[s.bus]!.format).gains,
         ),
-        listen: new SmoothedRoute([listenBase, listenBase + 1], sp.channels),
-        listenPre: false,
-        truePeaks: Array.from({ length: sp.channels }, () => new TruePeakMeter(options.sampleRate)),
+        listen: new SmoothedRoute([listenBase, listenBase + 1], sp.channels, settings),
+        truePeaks: Array.from({ length: sp.channels }, () => new TruePeakMeter(fs)),
       };
     });
   }
@@ -136,12 +145,12 @@ export class StripStage {
       const { low, lowMid, highMid, high } = s.eq.bands;
       const bands = [low, lowMid, highMid, high].map((b) => ({ ...b, enabled: s.eq.on && b.on }));
       designEq(this.coeffs, at + HPF_SECTIONS * BIQUAD_COEFFS, bands, fs);
-      rt.gateOn = s.gate.on;
+      rt.switches[GATE_ON] = s.gate.on ? 1 : 0;
       rt.gate.setParams(s.gate);
-      rt.compOn = s.comp.on;
+      rt.switches[COMP_ON] = s.comp.on ? 1 : 0;
       rt.comp.setParams(compressorParams(s));
       const level = controls.strips[i]!;
-      rt.levelTarget = level.gain;
+      rt.switches[LEVEL] = level.gain;
       writeOutputGains(rt, s, session.panLaw);
       s.sends.forEach((send, j) => {
         const gain = send.on ? dbToGain(send.levelDb) : 0;
@@ -153,7 +162,7 @@ export class StripStage {
           for (let x = 0; x < routing.length; x++) route.target[x] = routing[x]! * gain;
         }
       });
-      rt.listenPre = level.listen === 'pre-fader';
+      rt.switches[LISTEN_PRE] = level.listen === 'pre-fader' ? 1 : 0;
       writeStereoGains(
         rt.listen.target,
         rt.plan.channels,
@@ -168,7 +177,7 @@ export class StripStage {
   settle(): void {
     for (const rt of this.strips) {
       rt.trimCurrent.set(rt.trimTarget);
-      rt.levelCurrent = rt.levelTarget;
+      rt.levelCurrent = rt.switches[LEVEL]!;
       rt.output.settle();
       rt.listen.settle();
       for (const s of rt.sends) s.settle();
@@ -208,24 +217,27 @@ export class StripStage {
         processCascade(coeffs, eqAt, EQ_SECTIONS, rt.filterState, stateAt, work, c * B, B);
       }
       emit(rt.sendsByTap[2]!, work, busSum, B, k);
-      if (rt.gateOn) {
+      const { switches } = rt;
+      if (switches[GATE_ON] === 1) {
         const key = plan.key;
         const keyBuf = key === null ? undefined : key.kind === 'strip' ? stripKeys : busKeys;
         const keyAt = key === null ? 0 : key.index * B;
         if (channels === 1) rt.gate.processMono(work, 0, B, keyBuf, keyAt);
         else rt.gate.processStereo(work, 0, work, B, B, keyBuf, keyAt);
       }
-      if (rt.compOn) {
+      if (switches[COMP_ON] === 1) {
         if (channels === 1) rt.comp.processMono(work, 0, B);
         else rt.comp.processStereo(work, 0, work, B, B);
       }
       emit(rt.sendsByTap[3]!, work, busSum, B, k);
-      if (rt.listenPre) rt.listen.mixInto(work, 0, busSum, Infinity, B, k);
+      const listenPre = switches[LISTEN_PRE] === 1;
+      if (listenPre) rt.listen.mixInto(work, 0, busSum, Infinity, B, k);
       if (plan.directOut?.tap === 'pre-fader') this.directOut(plan, output, outChannels);
 
       let level = rt.levelCurrent;
+      const levelTarget = switches[LEVEL]!;
       for (let c = 0; c < channels; c++)
-        level = scaleSmoothed(work, c * B, B, rt.levelCurrent, rt.levelTarget, k);
+        level = scaleSmoothed(work, c * B, B, rt.levelCurrent, levelTarget, k);
       rt.levelCurrent = level;
       for (let c = 0; c < channels; c++) {
         let peak = 0;
@@ -234,7 +246,7 @@ export class StripStage {
         this.truePeaks[plan.meterOffset + c] = rt.truePeaks[c]!.process(work, c * B, B);
       }
       emit(rt.sendsByTap[4]!, work, busSum, B, k);
-      if (!rt.listenPre) rt.listen.mixInto(work, 0, busSum, Infinity, B, k);
+      if (!listenPre) rt.listen.mixInto(work, 0, busSum, Infinity, B, k);
       if (plan.directOut?.tap === 'post-fader') this.directOut(plan, output, outChannels);
       rt.output.mixInto(work, 0, busSum, Infinity, B, k);
     }
