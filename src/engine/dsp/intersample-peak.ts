@@ -14,7 +14,8 @@
 // For such a signal the largest of its values on a grid of n points per sample is at least cos(π·B/(n·fs))
 // of its peak (the Ehlich–Zeller bound behind BS.1770 Annex 2's under-read table), here cos(0.6·π/16):
 // 0.060 dB. That covers meters of this kernel family at any position (ffmpeg at 44.1 kHz interpolates at
-// 147/640-sample steps) at a cost of 15 phases × 32 taps per channel and frame.
+// 147/640-sample steps) at a cost of 15 phases × 32 taps per channel and frame, paid only where the window's
+// largest sample times the largest phase gain (Σ|tap|) could reach the caller's floor.
 
 /** Interpolated points per input sample. */
 export const OVERSAMPLING = 16;
@@ -71,11 +72,23 @@ function designInterpolator(out: Float64Array): void {
   }
 }
 
+/** Largest |sample| of the TAPS samples from `base` on. */
+function windowPeak(history: Float64Array, base: number): number {
+  let m = 0;
+  for (let k = 0; k < TAPS; k++) {
+    const a = Math.abs(history[base + k]!);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
 export class IntersamplePeakDetector {
   /** Frames between a sample entering and the interval ending at that sample being reported. */
   static readonly delayFrames = HALF_TAPS - 1;
   readonly channelCount: number;
   private readonly taps = new Float64Array((OVERSAMPLING - 1) * TAPS);
+  /** Largest Σ|tap| of a phase: no interpolated value exceeds it times the window's largest |sample|. */
+  private readonly tapGain: number;
   // Per channel 2·TAPS slots; every sample is written twice (pos and pos + TAPS) so the latest TAPS samples
   // are always contiguous at pos + 1 … pos + TAPS and the inner loop needs no wrap-around.
   private readonly history: Float64Array;
@@ -85,15 +98,27 @@ export class IntersamplePeakDetector {
     this.channelCount = channelCount;
     this.history = new Float64Array(channelCount * 2 * TAPS);
     designInterpolator(this.taps);
+    let gain = 1;
+    for (let t = 0; t < this.taps.length; t += TAPS) {
+      let sum = 0;
+      for (let k = 0; k < TAPS; k++) sum += Math.abs(this.taps[t + k]!);
+      gain = Math.max(gain, sum);
+    }
+    this.tapGain = gain;
   }
 
   /**
    * Feeds one frame: channel c's sample is `block[at + c·stride]`. Returns the largest magnitude, over all
    * channels, of the interval that ends `delayFrames` frames before this one (its end sample included, its
    * start excluded, interpolated at OVERSAMPLING points).
+   *
+   * `floor`: a caller that only needs peaks above it (a limiter's threshold) lets a channel whose window
+   * provably stays at or below it skip the interpolation; the result is then exact when above `floor`, and
+   * some value ≤ `floor` otherwise.
    */
-  pushFrame(block: Float32Array, at: number, stride: number): number {
+  pushFrame(block: Float32Array, at: number, stride: number, floor = Infinity): number {
     const { taps, history } = this;
+    const windowFloor = floor / this.tapGain;
     const pos = this.pos;
     let peak = 0;
     for (let c = 0; c < this.channelCount; c++) {
@@ -104,6 +129,7 @@ export class IntersamplePeakDetector {
       const base = row + pos + 1;
       const end = Math.abs(history[base + HALF_TAPS]!);
       if (end > peak) peak = end;
+      if (windowFloor !== Infinity && windowPeak(history, base) <= windowFloor) continue;
       for (let t = 0; t < taps.length; t += TAPS) {
         let acc = 0;
         for (let k = 0; k < TAPS; k++) acc += taps[t + k]! * history[base + k]!;

@@ -67,6 +67,8 @@ export class TruePeakLimiter {
   /** Released log gains, each written twice (pos and pos + W) so the latest W are contiguous. */
   private readonly recent: Float64Array;
   private recentPos = 0;
+  /** Consecutive zero values pushed into `recent`: at `ramp` or more the average is exactly 0 (no work). */
+  private zeroRun = 0;
   private released = 0;
   private readonly settings: Float64Array;
   private maxReductionDb = 0;
@@ -130,7 +132,7 @@ export class TruePeakLimiter {
     const alpha = this.settings[RELEASE_COEFFICIENT]!;
     let worst = 0;
     for (let f = 0; f < frames; f++) {
-      const peak = detector.pushFrame(block, f, channelStride);
+      const peak = detector.pushFrame(block, f, channelStride, threshold);
       const required = peak > threshold ? Math.log(threshold / peak) : 0;
       const held = holdMinimum.push(required);
       let released = alpha * this.released + (1 - alpha) * held;
@@ -142,9 +144,11 @@ export class TruePeakLimiter {
       recent[pos] = released;
       recent[pos + ramp] = released;
       this.recentPos = pos + 1 === ramp ? 0 : pos + 1;
+      this.zeroRun = released === 0 ? this.zeroRun + 1 : 0;
       // recent[pos + ramp − i] is the value pushed i frames ago.
       let logGain = 0;
-      for (let i = 0; i < ramp; i++) logGain += weights[i]! * recent[pos + ramp - i]!;
+      if (this.zeroRun < ramp)
+        for (let i = 0; i < ramp; i++) logGain += weights[i]! * recent[pos + ramp - i]!;
       const gain = logGain === 0 ? 1 : Math.exp(logGain);
       if (-logGain > worst) worst = -logGain;
 
@@ -168,6 +172,7 @@ export class TruePeakLimiter {
     this.delayPos = 0;
     this.recent.fill(0);
     this.recentPos = 0;
+    this.zeroRun = 0;
     this.released = 0;
     this.maxReductionDb = 0;
   }
