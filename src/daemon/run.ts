@@ -67,6 +67,18 @@ export async function runDaemon(options: RunOptions): Promise<number> {
     process.kill(process.pid, 'SIGKILL');
   };
   let host: EngineHost;
+  // The watchdog starts with READY: before it the worker is warming up and no heartbeat is due, and systemd's
+  // TimeoutStartSec covers a start that never finishes.
+  let stopWatchdog = (): void => {};
+  let closeGate = (): void => {};
+  const startHealthWatch = (): void => {
+    const gate = createHealthGate({
+      maxEventLoopDelayMs: config.health.maxEventLoopDelayMs,
+      heartbeat: () => host.views.heartbeat(),
+    });
+    stopWatchdog = startWatchdog(notifier, gate, log);
+    closeGate = () => gate.close();
+  };
   try {
     host = new EngineHost({
       audio: config.audio,
@@ -87,6 +99,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
         if (!ready) {
           ready = true;
           notifier.ready(text);
+          startHealthWatch();
         } else notifier.status(text);
       },
     });
@@ -95,11 +108,6 @@ export async function runDaemon(options: RunOptions): Promise<number> {
     log.flush();
     return 2;
   }
-  const gate = createHealthGate({
-    maxEventLoopDelayMs: config.health.maxEventLoopDelayMs,
-    heartbeat: () => host.views.heartbeat(),
-  });
-  const stopWatchdog = startWatchdog(notifier, gate, log);
   host.start();
   const stopStatsLog = startAudioStatsLog(host.views, log);
 
@@ -115,7 +123,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
       void host.stop(STOP_DEADLINE_MS - 300).then(() => {
         stopWatchdog();
         stopStatsLog();
-        gate.close();
+        closeGate();
         notifier.close();
         log.info({ restarts: host.restartCount }, 'stopped');
         if (host.needsHardExit) hardExit('stop');
