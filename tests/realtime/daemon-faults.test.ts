@@ -46,7 +46,11 @@ const SINE = Float32Array.from({ length: RATE }, (_, i) => 0.25 * Math.sin((2 * 
 const EXPECTED_RMS = (0.25 / Math.SQRT2) * Math.cos(Math.PI / 4);
 let peerSerial = 0;
 
-/** Plays SINE into mixd:in_0, records mixd:out_0, and returns the level error in dB after the first 0.1 s. */
+/**
+ * Plays SINE into mixd:in_0, records mixd:out_0, and returns the level error in dB after the first 0.1 s: the
+ * median over 10 ms windows (ten whole cycles each), so a block lost to host scheduling (counted as an
+ * underrun, and the subject of audio-path.test.ts) does not read as a level error.
+ */
 async function captureErrorDb(server: JackServer): Promise<number> {
   const { recorded } = await runJackPeer(server, {
     name: `mixd-faults-peer-${peerSerial++}`,
@@ -58,10 +62,15 @@ async function captureErrorDb(server: JackServer): Promise<number> {
   });
   const x = (recorded[0] ?? new Float32Array()).subarray(Math.round(0.1 * RATE));
   expect(x.length).toBeGreaterThan(RATE / 4);
-  let sum = 0;
-  for (const v of x) sum += v * v;
-  const rms = Math.sqrt(sum / x.length);
-  return 20 * Math.log10(rms / EXPECTED_RMS);
+  const window = RATE / 100;
+  const levels: number[] = [];
+  for (let start = 0; start + window <= x.length; start += window) {
+    let sum = 0;
+    for (let i = start; i < start + window; i++) sum += x[i]! * x[i]!;
+    levels.push(Math.sqrt(sum / window));
+  }
+  levels.sort((a, b) => a - b);
+  return 20 * Math.log10(levels[levels.length >> 1]! / EXPECTED_RMS);
 }
 
 /** mixd's ports; jack_lsp is retried, as it very rarely fails to open its own client under load. */
