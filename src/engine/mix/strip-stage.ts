@@ -9,7 +9,8 @@
 // Mute silences the post-fader signal and what is taken from it; pre-fader sends, PFL and pre-fader direct
 // outs keep playing (Ardour's default: mute does not affect pre-fader sends).
 import { dbToGain, mixSmoothed, smoothingCoefficient } from '../dsp/gain.js';
-import { BIQUAD_COEFFS, BIQUAD_STATE, processCascade } from '../dsp/biquad.js';
+import { BIQUAD_COEFFS, BIQUAD_STATE, processBiquad } from '../dsp/biquad.js';
+import { blockGlideCoefficient, processBiquadGlide, stepGlide } from '../dsp/biquad-glide.js';
 import { Compressor, COMPRESSOR_SETTINGS, type CompressorParams } from '../dsp/compressor.js';
 import { designEq, EQ_SECTIONS } from '../dsp/eq.js';
 import { Gate, GATE_SETTINGS } from '../dsp/gate.js';
@@ -71,8 +72,15 @@ export class StripStage {
   private readonly frames: number;
   private readonly sampleRate: number;
   private readonly k: number;
-  /** Coefficients of every strip's HPF + EQ sections, strip s from s · SECTIONS · BIQUAD_COEFFS. */
+  /** Target coefficients of every strip's HPF + EQ sections, strip s from s · SECTIONS · BIQUAD_COEFFS. */
   private readonly coeffs: Float64Array;
+  /** Where each filter is now, gliding towards `coeffs` (biquad-glide.ts), and where this block takes it. */
+  private readonly activeCoeffs: Float64Array;
+  private readonly nextCoeffs: Float64Array;
+  /** Per-block step of the coefficient glide. */
+  private readonly kBlock: number;
+  /** False until the first apply(): the filters start where the first session puts them, not gliding. */
+  private filtersPlaced = false;
   /** The strip being processed (2 channels × frames), reused strip after strip. */
   private readonly work: Float32Array;
   /** Key signal of strips other strips' gates listen to: max |x| over its channels, per block. */
@@ -91,6 +99,9 @@ export class StripStage {
     this.sampleRate = fs;
     this.k = smoothingCoefficient(options.smoothingSeconds ?? 0.01, fs);
     this.coeffs = settings.take(plan.strips.length * SECTIONS * BIQUAD_COEFFS);
+    this.activeCoeffs = new Float64Array(this.coeffs.length);
+    this.nextCoeffs = new Float64Array(this.coeffs.length);
+    this.kBlock = blockGlideCoefficient(options.smoothingSeconds ?? 0.01, B, fs);
     this.work = new Float32Array(2 * B);
     this.stripKeys = new Float32Array(plan.strips.length * B);
     this.peaks = new Float32Array(plan.stripChannels);
@@ -171,10 +182,13 @@ export class StripStage {
         session.panLaw,
       );
     });
+    if (!this.filtersPlaced) this.activeCoeffs.set(this.coeffs);
+    this.filtersPlaced = true;
   }
 
   /** Jumps every smoothed gain to its target (a render starts settled, a device start fades in). */
   settle(): void {
+    this.activeCoeffs.set(this.coeffs);
     for (const rt of this.strips) {
       rt.trimCurrent.set(rt.trimTarget);
       rt.levelCurrent = rt.switches[LEVEL]!;
@@ -190,7 +204,7 @@ export class StripStage {
    */
   process(input: Float32Array, inChannels: number, output: Float32Array, outChannels: number): void {
     const B = this.frames;
-    const { work, k, coeffs, stripKeys } = this;
+    const { work, k, coeffs, activeCoeffs, nextCoeffs, stripKeys } = this;
     const { busSum, busKeys } = this.buffers;
     this.writeStripKeys(input, inChannels);
     for (let s = 0; s < this.strips.length; s++) {
@@ -208,14 +222,21 @@ export class StripStage {
       }
       emit(rt.sendsByTap[0]!, work, busSum, B, k);
       const at = s * SECTIONS * BIQUAD_COEFFS;
+      const gliding = stepGlide(coeffs, activeCoeffs, nextCoeffs, at, SECTIONS * BIQUAD_COEFFS, this.kBlock);
       for (let c = 0; c < channels; c++)
-        processCascade(coeffs, at, HPF_SECTIONS, rt.filterState, c * SECTIONS * BIQUAD_STATE, work, c * B, B);
+        this.filter(gliding, at, HPF_SECTIONS, rt.filterState, c * SECTIONS * BIQUAD_STATE, c * B);
       emit(rt.sendsByTap[1]!, work, busSum, B, k);
       const eqAt = at + HPF_SECTIONS * BIQUAD_COEFFS;
-      for (let c = 0; c < channels; c++) {
-        const stateAt = (c * SECTIONS + HPF_SECTIONS) * BIQUAD_STATE;
-        processCascade(coeffs, eqAt, EQ_SECTIONS, rt.filterState, stateAt, work, c * B, B);
-      }
+      for (let c = 0; c < channels; c++)
+        this.filter(
+          gliding,
+          eqAt,
+          EQ_SECTIONS,
+          rt.filterState,
+          (c * SECTIONS + HPF_SECTIONS) * BIQUAD_STATE,
+          c * B,
+        );
+      if (gliding) for (let i = at; i < at + SECTIONS * BIQUAD_COEFFS; i++) activeCoeffs[i] = nextCoeffs[i]!;
       emit(rt.sendsByTap[2]!, work, busSum, B, k);
       const { switches } = rt;
       if (switches[GATE_ON] === 1) {
@@ -249,6 +270,24 @@ export class StripStage {
       if (!listenPre) rt.listen.mixInto(work, 0, busSum, Infinity, B, k);
       if (plan.directOut?.tap === 'post-fader') this.directOut(plan, output, outChannels);
       rt.output.mixInto(work, 0, busSum, Infinity, B, k);
+    }
+  }
+
+  /** Runs filter sections over one channel of the work block, ramping their coefficients while they glide. */
+  private filter(
+    gliding: boolean,
+    coeffAt: number,
+    sections: number,
+    state: Float64Array,
+    stateAt: number,
+    workAt: number,
+  ): void {
+    const { activeCoeffs, nextCoeffs, work, frames } = this;
+    for (let k = 0; k < sections; k++) {
+      const c = coeffAt + k * BIQUAD_COEFFS;
+      const st = stateAt + k * BIQUAD_STATE;
+      if (gliding) processBiquadGlide(activeCoeffs, nextCoeffs, c, state, st, work, workAt, frames);
+      else processBiquad(activeCoeffs, c, state, st, work, workAt, frames);
     }
   }
 
