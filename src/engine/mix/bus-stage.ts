@@ -4,9 +4,13 @@
 // → meters (sample peak, true peak, BS.1770 hop energies) → [AFL] → by label into the buses it feeds, to its
 // device outputs, and into its key buffer when a gate listens to it.
 //
-// Latency: a limiter delays its bus by its lookahead. Parallel paths are not yet compensated (a limited
-// stem and an unlimited one arrive at the master apart by that much); `latencyFrames` reports the longest
-// path into the master, which an offline render removes.
+// Latency compensation: a limiter delays its bus by its lookahead, so every path into a bus is delayed to
+// the bus's slowest input (the strips' sum by all of it, a feed by the difference), and every bus's device
+// outputs to the slowest bus with outputs: a limited stem, an unlimited one and the printmaster they make stay
+// sample-aligned. Delays follow the limiters' on switches block by block (switching a limiter re-aligns its
+// paths at once, as a DAW does when a plugin's latency changes). `latencyFrames` is the outputs' common
+// latency, which an offline render removes. Not compensated: strip direct outs and the AFL/PFL listen feeds.
+import { BlockDelay } from '../dsp/block-delay.js';
 import { smoothingCoefficient } from '../dsp/gain.js';
 import { LIMITER_SETTINGS, TruePeakLimiter } from '../dsp/limiter.js';
 import { createHopRing, LoudnessEnergy, type HopRing } from '../dsp/loudness-energy.js';
@@ -45,6 +49,10 @@ interface BusRuntime {
   readonly switches: Float64Array;
   readonly limiter: TruePeakLimiter;
   readonly feeds: readonly SmoothedRoute[];
+  /** Compensation of the strips' sum, of each feed (this bus's signal on its way), of the device outputs. */
+  readonly inputDelay: BlockDelay;
+  readonly feedDelays: readonly BlockDelay[];
+  readonly outputDelay: BlockDelay;
   readonly listen: SmoothedRoute;
   readonly truePeaks: readonly TruePeakMeter[];
   readonly loudness: LoudnessEnergy;
@@ -59,6 +67,11 @@ export class BusStage {
   private readonly buses: BusRuntime[];
   private readonly frames: number;
   private readonly k: number;
+  /** Per bus, this block: latency of its slowest input, and of its output (plus its limiter when on). */
+  private readonly inLatency: Int32Array;
+  private readonly outLatency: Int32Array;
+  /** One bus's block on its way to a feed or the device outputs, delayed. */
+  private readonly scratch: Float32Array;
 
   constructor(
     private readonly plan: MixPlan,
@@ -73,6 +86,11 @@ export class BusStage {
     this.peaks = new Float32Array(plan.busChannels);
     this.truePeaks = new Float32Array(plan.busChannels);
     const listenBase = buffers.listenBase;
+    this.inLatency = new Int32Array(plan.buses.length);
+    this.outLatency = new Int32Array(plan.buses.length);
+    this.scratch = new Float32Array(Math.max(...plan.buses.map((bp) => bp.channels)) * B);
+    // No path is slower than every bus's limiter in series.
+    const capacity = plan.buses.length * new TruePeakLimiter({ channels: 1, sampleRate: fs }).latencyFrames;
     this.buses = plan.buses.map((bp, b) => {
       const ring = options.loudnessRings?.[b] ?? createHopRing(options.loudnessHops ?? 1024);
       const weights = bp.labels.map((l) => channelWeight(l));
@@ -96,6 +114,9 @@ export class BusStage {
           route.target.set(f.matrix);
           return route;
         }),
+        inputDelay: new BlockDelay(bp.channels, capacity),
+        feedDelays: bp.feeds.map(() => new BlockDelay(bp.channels, capacity)),
+        outputDelay: new BlockDelay(bp.channels, bp.deviceOutputs.length > 0 ? capacity : 0),
         listen: new SmoothedRoute([listenBase, listenBase + 1], bp.channels, settings),
         truePeaks: bp.labels.map(() => new TruePeakMeter(fs)),
         loudness: new LoudnessEnergy(fs, weights, ring),
@@ -139,16 +160,24 @@ export class BusStage {
     }
   }
 
-  /** Frames of delay from a strip to the master along the longest path of limiters. */
+  /** Frames of delay from a strip to every bus's device outputs (the limiters switched on now). */
   get latencyFrames(): number {
-    const latency = this.buses.map(() => 0);
+    return this.updateLatencies();
+  }
+
+  /** Fills inLatency and outLatency from the limiters' switches; returns the device outputs' latency. */
+  private updateLatencies(): number {
+    const { inLatency, outLatency, buses } = this;
+    inLatency.fill(0);
+    let outputs = 0;
     for (const b of this.plan.order) {
-      const rt = this.buses[b]!;
-      const own = latency[b]! + (rt.switches[LIMITER_ON] === 1 ? rt.limiter.latencyFrames : 0);
-      latency[b] = own;
-      for (const f of rt.plan.feeds) latency[f.to] = Math.max(latency[f.to]!, own);
+      const rt = buses[b]!;
+      const own = inLatency[b]! + (rt.switches[LIMITER_ON] === 1 ? rt.limiter.latencyFrames : 0);
+      outLatency[b] = own;
+      for (const f of rt.plan.feeds) if (own > inLatency[f.to]!) inLatency[f.to] = own;
+      if (rt.plan.deviceOutputs.length > 0 && own > outputs) outputs = own;
     }
-    return latency[this.plan.master]!;
+    return outputs;
   }
 
   /** The BS.1770 hop records of bus `b` (10 ms K-weighted energies and peaks), for a loudness reader. */
@@ -161,7 +190,14 @@ export class BusStage {
     const B = this.frames;
     const { k } = this;
     const { busSum, busKeys } = this.buffers;
+    const { inLatency, outLatency, scratch } = this;
     const order = this.plan.order;
+    const outputLatency = this.updateLatencies();
+    // The strips' sums first, while the bus sums hold nothing else.
+    for (let b = 0; b < this.buses.length; b++) {
+      const rt = this.buses[b]!;
+      rt.inputDelay.process(busSum, rt.plan.channelBase * B, B, B, inLatency[b]!);
+    }
     for (let n = 0; n < order.length; n++) {
       const b = order[n]!;
       const rt = this.buses[b]!;
@@ -185,11 +221,19 @@ export class BusStage {
       }
       rt.loudness.process(rt.view, B, B);
       if (!listenPre) rt.listen.mixInto(busSum, at, busSum, Infinity, B, k);
-      for (let f = 0; f < rt.feeds.length; f++) rt.feeds[f]!.mixInto(busSum, at, busSum, Infinity, B, k);
+      for (let f = 0; f < rt.feeds.length; f++) {
+        scratch.set(rt.view);
+        rt.feedDelays[f]!.process(scratch, 0, B, B, inLatency[rt.plan.feeds[f]!.to]! - outLatency[b]!);
+        rt.feeds[f]!.mixInto(scratch, 0, busSum, Infinity, B, k);
+      }
       const outs = rt.plan.deviceOutputs;
+      if (outs.length > 0) {
+        scratch.set(rt.view);
+        rt.outputDelay.process(scratch, 0, B, B, outputLatency - outLatency[b]!);
+      }
       for (let c = 0; c < outs.length; c++) {
         const ch = outs[c]!;
-        if (ch < outChannels) for (let i = 0; i < B; i++) output[ch * B + i]! += busSum[at + c * B + i]!;
+        if (ch < outChannels) for (let i = 0; i < B; i++) output[ch * B + i]! += scratch[c * B + i]!;
       }
       if (rt.plan.isKey) writeKey(busSum, at, channels, busKeys, b * B, B);
     }
