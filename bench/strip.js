@@ -14,6 +14,7 @@ import { cpus } from 'node:os';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ENGINE_STRIPS, timeEngineStrips } from './engine-strips.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const BENCH_STRIP = fileURLToPath(new URL('../../shared/bench/bench-strip', import.meta.url));
@@ -183,6 +184,21 @@ export async function runStripBench({
     emit(row);
   });
 
+  // 4. what the daemon's engine runs today: the TypeScript strip path, beside the same run's references
+  log(`strip: timing the mix engine's TypeScript strip path at N = ${ENGINE_STRIPS}`);
+  const engine = await timeEngineStrips({ seconds, reps });
+  const simd4At = ref.find((r) => r.impl === 'simd4' && r.strips === ENGINE_STRIPS);
+  const scalarAt = ref.find((r) => r.impl === 'scalar' && r.strips === ENGINE_STRIPS);
+  emit({
+    kind: 'engine-strip-timing',
+    ...engine,
+    nsPerSample: round(engine.nsPerSample),
+    repsNs: engine.repsNs.map((x) => round(x)),
+    coreShare: round((engine.nsPerSample * engine.strips * FRAMES) / 1000 / BLOCK_US, 4),
+    ratioSimd4: simd4At ? round(engine.nsPerSample / simd4At.nsPerSample) : null,
+    ratioScalar: scalarAt ? round(engine.nsPerSample / scalarAt.nsPerSample) : null,
+  });
+
   const at512 = rows.find((r) => r.strips === TARGET_STRIPS);
   const ratios = rows.map((r) => r.ratioSimd4).filter((x) => x !== null);
   const worst = ratios.length ? Math.max(...ratios) : null;
@@ -222,6 +238,14 @@ function markdown(records, rows, targets) {
         `${(r.coreShare * 100).toFixed(1)} % | ${r.simd4CoreShare === null ? '–' : `${(r.simd4CoreShare * 100).toFixed(1)} %`} |`,
     ),
     '',
+    ...records
+      .filter((r) => r.kind === 'engine-strip-timing')
+      .map(
+        (r) =>
+          `The mix engine's TypeScript strip path (what the daemon runs today; bench/engine-strips.js), N = ${r.strips} ` +
+          `with its buses: ${r.nsPerSample} ns per strip-sample, ${r.ratioSimd4 ?? '–'}× native simd4 and ` +
+          `${r.ratioScalar ?? '–'}× native scalar, ${(r.coreShare * 100).toFixed(1)} % of one core.\n`,
+      ),
     '| Checksum N | check | checkMeter | rel. diff vs published | vs bench-strip --check |',
     '|---:|---:|---:|---:|---:|',
     ...records
