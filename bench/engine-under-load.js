@@ -59,11 +59,12 @@ const out = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 const base = { backend: opt.backend, period, rate, load: opt.load, server: process.env.JACK_DEFAULT_SERVER };
 
 // Unity from input 1 to output 1: one mono strip, 0 dB gain and fader, pan -1 (equal-power law: cos 0 = 1
-// on the left, 0 on the right), master 0 dB. The loop through jack_iodelay then closes on out_0.
+// on the left, 0 on the right), master 0 dB without its limiter, whose lookahead (the mix's own latency,
+// reported apart) is not the transport's. The loop through jack_iodelay then closes on out_0.
 const session = SessionSchema.parse({
   version: 1,
   strips: [{ name: 'In 1', input: 1, trimDb: 0, faderDb: 0, pan: -1 }],
-  master: { faderDb: 0 },
+  master: { faderDb: 0, limiter: { on: false } },
 });
 // Through the config schema, so the run gets the same defaults as `mixd run` (and any a backend adds).
 const audio = ConfigSchema.parse({
