@@ -85,6 +85,10 @@ struct Stream {
   // Callback-thread only: when the previous callback ran, and the nominal period (to tell catch-up cycles).
   uint64_t prevCallbackNs = 0;
   double nsPerFrame = 0;
+  // Callback-thread only: frames of cycles that played silence whose answers are still to come (to skip),
+  // and whether the previous cycle's input reached the worker (if not, no answer will come for it).
+  uint64_t owedFrames = 0;
+  bool prevInputAccepted = true;
   sem_t ready;
   std::atomic<uint64_t> counters[kStatCount];
   std::atomic<uint64_t> lastCallbackNs{0};
@@ -116,15 +120,20 @@ int onAudio(const void *input, void *output, unsigned long frameCount, const PaS
   if (flags & (paOutputUnderflow | paOutputOverflow))
     s->counters[kDeviceOutputUnderflow].fetch_add(1, std::memory_order_relaxed);
 
-  if (s->in.writable() >= frames)
-    s->in.writePlanar(static_cast<const float *const *>(input), input ? s->inChannels : 0, frames);
-  else
-    s->counters[kInputOverflows].fetch_add(1, std::memory_order_relaxed);
-
+  // Output before input: the block played now can only answer an earlier cycle's input, never this one's,
+  // however fast the worker polls.
   float *const *out = static_cast<float *const *>(output);
   uint64_t avail = s->out.readable();
-  // After a late block the worker catches up with two blocks queued: drop the stale one so the added
-  // latency stays at the prime (one block) instead of growing with every underrun.
+  // Blocks owed to cycles that already played silence arrive late: skip them, so every block is played in
+  // its own cycle or not at all and the added latency never moves.
+  if (s->owedFrames > 0 && avail > 0) {
+    uint64_t stale = std::min(s->owedFrames, avail);
+    s->out.skip(stale);
+    s->owedFrames -= stale;
+    avail -= stale;
+    s->counters[kDroppedFrames].fetch_add(stale, std::memory_order_relaxed);
+  }
+  // Safety net for lost accounting (e.g. after input overflows): never hold more than the prime.
   if (avail >= uint64_t(s->primeFrames) + s->blockFrames) {
     uint64_t excess = avail - s->primeFrames;
     s->out.skip(excess);
@@ -136,10 +145,18 @@ int onAudio(const void *input, void *output, unsigned long frameCount, const PaS
   } else {
     for (uint32_t c = 0; c < s->outChannels; c++) std::memset(out[c], 0, sizeof(float) * frames);
     s->counters[kUnderruns].fetch_add(1, std::memory_order_relaxed);
+    // The late answer will still come, unless the input it answers was dropped.
+    if (s->prevInputAccepted) s->owedFrames += frames;
     // A cycle that follows the previous one by under half a period is the server catching up after it woke
     // late itself: the worker had no time to answer, so the underrun is the server's lateness, not mixd's.
     if (double(interval) < 0.5 * s->nsPerFrame * frames) s->counters[kCatchUpUnderruns].fetch_add(1, std::memory_order_relaxed);
   }
+
+  s->prevInputAccepted = s->in.writable() >= frames;
+  if (s->prevInputAccepted)
+    s->in.writePlanar(static_cast<const float *const *>(input), input ? s->inChannels : 0, frames);
+  else
+    s->counters[kInputOverflows].fetch_add(1, std::memory_order_relaxed);
   sem_post(&s->ready);
   return paContinue;
 }

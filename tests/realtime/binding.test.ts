@@ -16,10 +16,14 @@ describe('binding with a late worker', () => {
 
   beforeAll(async () => {
     server = await startJackd({ period: P, inputs: 2, outputs: 2, sync: true });
-    const child = spawn(process.execPath, [FIXTURE, '7', '2500,4500'], {
-      env: server.env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [FIXTURE, '7', '2500,4500', '1000,1400,1800,2200,3000,3400,3800,4200,5000'],
+      {
+        env: server.env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const lines = createInterface({ input: child.stdout });
     const results: string[] = [];
     const ready = new Promise<void>((resolve) =>
@@ -64,8 +68,11 @@ describe('binding with a late worker', () => {
 
   it('plays silence for the blocks the worker missed and counts them as underruns', () => {
     const silent = blocks.filter((b) => b === 'silent').length;
-    expect(silent).toBeGreaterThanOrEqual(4); // two naps of ~3.75 periods
-    expect(silent).toBeLessThanOrEqual(24); // the naps, plus a few the host may add on a shared VM
+    console.log(`late worker: ${silent} silent blocks of ${blocks.length}`);
+    // Two naps of ~3.75 periods (3 or 4 silent each) and nine slow pairs (1 or 2 silent each: the late
+    // block's own cycle and, as the phase falls, the next, whose block is not ready either).
+    expect(silent).toBeGreaterThanOrEqual(2 * 3 + 9);
+    expect(silent).toBeLessThanOrEqual(2 * 4 + 9 * 2 + 12); // plus a few the host may add on a shared VM
     expect(stats[1]).toBeGreaterThanOrEqual(silent); // underrun counter (the first ones are at start-up)
     expect(stats[4]).toBeGreaterThan(0); // stale frames dropped to restore the latency
   });
