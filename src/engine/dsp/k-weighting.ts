@@ -51,8 +51,14 @@ export class KWeightingFilter {
     designKWeighting(sampleRate, this.c);
   }
 
-  /** K-weights `frames` samples of `src` from `offset` and returns the sum of the squared outputs. */
-  sumOfSquares(src: Float32Array, offset: number, frames: number): number {
+  /** Sum of the squared outputs of the last processed span. */
+  squares = 0;
+
+  /**
+   * K-weights `frames` samples of `src` from `offset` into `squares`. Nothing is returned: a double returned
+   * from a call the JIT does not inline is boxed on the heap, and this runs for every channel of every block.
+   */
+  process(src: Float32Array, offset: number, frames: number): void {
     const c = this.c;
     const z = this.z;
     const b10 = c[0]!,
@@ -84,10 +90,11 @@ export class KWeightingFilter {
     z[1] = Math.abs(s12) < SUBNORMAL_GUARD ? 0 : s12;
     z[2] = Math.abs(s21) < SUBNORMAL_GUARD ? 0 : s21;
     z[3] = Math.abs(s22) < SUBNORMAL_GUARD ? 0 : s22;
-    return sum;
+    this.squares = sum;
   }
 
   reset(): void {
     this.z.fill(0);
+    this.squares = 0;
   }
 }

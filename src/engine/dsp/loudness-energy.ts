@@ -87,13 +87,18 @@ export class LoudnessEnergy {
         const at = c * stride + done;
         const w = this.weights[c]!;
         // A weight-0 channel (LFE) adds nothing, so its filter is never run.
-        if (w !== 0) this.energy += w * this.kFilters[c]!.sumOfSquares(block, at, n);
+        if (w !== 0) {
+          const filter = this.kFilters[c]!;
+          filter.process(block, at, n);
+          this.energy += w * filter.squares;
+        }
         for (let i = 0; i < n; i++) {
           const a = Math.abs(block[at + i]!);
           if (a > this.samplePeak) this.samplePeak = a;
         }
-        const tp = this.truePeaks[c]!.process(block, at, n);
-        if (tp > this.truePeak) this.truePeak = tp;
+        const meter = this.truePeaks[c]!;
+        meter.process(block, at, n);
+        if (meter.peak > this.truePeak) this.truePeak = meter.peak;
       }
       this.filled += n;
       done += n;

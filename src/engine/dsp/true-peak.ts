@@ -41,15 +41,22 @@ export class TruePeakMeter {
     this.oversampling = truePeakOversampling(sampleRate);
   }
 
-  /** Largest |value| of the interpolated signal over `frames` samples of `src` from `offset` (0 if none). */
-  process(src: Float32Array, offset: number, frames: number): number {
+  /** Largest |value| of the interpolated signal over the last processed span (0 if it was empty). */
+  peak = 0;
+
+  /**
+   * Measures `frames` samples of `src` from `offset` into `peak`. It returns nothing: a double returned from a
+   * call the JIT does not inline is boxed on the heap, and this runs for every channel of every block.
+   */
+  process(src: Float32Array, offset: number, frames: number): void {
     if (this.oversampling === 1) {
       let peak = 0;
       for (let i = 0; i < frames; i++) {
         const a = Math.abs(src[offset + i]!);
         if (a > peak) peak = a;
       }
-      return peak;
+      this.peak = peak;
+      return;
     }
     const four = this.oversampling === 4;
     const p = this.past;
@@ -167,10 +174,11 @@ export class TruePeakMeter {
     p[8] = x9;
     p[9] = x10;
     p[10] = x11;
-    return peak;
+    this.peak = peak;
   }
 
   reset(): void {
     this.past.fill(0);
+    this.peak = 0;
   }
 }

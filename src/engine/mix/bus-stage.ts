@@ -11,7 +11,7 @@
 // paths at once, as a DAW does when a plugin's latency changes). `latencyFrames` is the outputs' common
 // latency, which an offline render removes. Not compensated: strip direct outs and the AFL/PFL listen feeds.
 import { BlockDelay } from '../dsp/block-delay.js';
-import { smoothingCoefficient } from '../dsp/gain.js';
+import { scaleSmoothed, smoothingCoefficient } from '../dsp/gain.js';
 import { LIMITER_SETTINGS, TruePeakLimiter } from '../dsp/limiter.js';
 import { createHopRing, LoudnessEnergy, type HopRing } from '../dsp/loudness-energy.js';
 import { channelWeight } from '../dsp/loudness-weights.js';
@@ -22,7 +22,7 @@ import type { MixBuffers } from './mix-buffers.js';
 import type { MixControls } from './mix-controls.js';
 import type { BusPlan, MixPlan } from './mix-plan.js';
 import type { SettingsRegistry } from './settings-registry.js';
-import { scaleSmoothed, SmoothedRoute } from './smoothed-route.js';
+import { SmoothedRoute } from './smoothed-route.js';
 
 export interface BusStageOptions {
   sampleRate: number;
@@ -44,7 +44,8 @@ interface BusRuntime {
   readonly plan: BusPlan;
   /** This bus's channels in busSum, for the DSP that takes a whole planar block. */
   readonly view: Float32Array;
-  levelCurrent: number;
+  /** The fader × mute gain now (one slot: the smoother writes it back). */
+  readonly level: Float64Array;
   /** LEVEL, LIMITER_ON, LISTEN_PRE. */
   readonly switches: Float64Array;
   readonly limiter: TruePeakLimiter;
@@ -97,7 +98,7 @@ export class BusStage {
       return {
         plan: bp,
         view: buffers.busSum.subarray(bp.channelBase * B, (bp.channelBase + bp.channels) * B),
-        levelCurrent: 0,
+        level: new Float64Array(1),
         switches: settings.take(SWITCHES),
         limiter: new TruePeakLimiter({
           channels: bp.channels,
@@ -154,7 +155,7 @@ export class BusStage {
 
   settle(): void {
     for (const rt of this.buses) {
-      rt.levelCurrent = rt.switches[LEVEL]!;
+      rt.level[0] = rt.switches[LEVEL]!;
       rt.listen.settle();
       for (const f of rt.feeds) f.settle();
     }
@@ -206,18 +207,16 @@ export class BusStage {
       const { switches } = rt;
       const listenPre = switches[LISTEN_PRE] === 1;
       if (listenPre) rt.listen.mixInto(busSum, at, busSum, Infinity, B, k);
-      let level = rt.levelCurrent;
-      const levelTarget = switches[LEVEL]!;
-      for (let c = 0; c < channels; c++)
-        level = scaleSmoothed(busSum, at + c * B, B, rt.levelCurrent, levelTarget, k);
-      rt.levelCurrent = level;
+      scaleSmoothed(busSum, at, B, channels, B, rt.level, 0, switches[LEVEL]!, k);
       if (switches[LIMITER_ON] === 1) rt.limiter.process(rt.view, B, B);
       for (let c = 0; c < channels; c++) {
         let peak = 0;
         const from = at + c * B;
         for (let i = from; i < from + B; i++) peak = Math.max(peak, Math.abs(busSum[i]!));
         this.peaks[channelBase + c] = peak;
-        this.truePeaks[channelBase + c] = rt.truePeaks[c]!.process(busSum, from, B);
+        const meter = rt.truePeaks[c]!;
+        meter.process(busSum, from, B);
+        this.truePeaks[channelBase + c] = meter.peak;
       }
       rt.loudness.process(rt.view, B, B);
       if (!listenPre) rt.listen.mixInto(busSum, at, busSum, Infinity, B, k);

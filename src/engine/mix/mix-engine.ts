@@ -3,7 +3,7 @@
 // allocates nothing, and parameters change only at control time: applySession() computes every setting
 // (filter design, dB → gain, VCA/solo resolution); exportSettings()/importSettings() carry the result as one
 // flat image from a control thread's engine to the audio thread's engine of the same plan.
-import { smoothingCoefficient } from '../dsp/gain.js';
+import { scaleSmoothed, smoothingCoefficient } from '../dsp/gain.js';
 import type { HopRing } from '../dsp/loudness-energy.js';
 import type { Session } from '../session/schema.js';
 import { BusStage } from './bus-stage.js';
@@ -12,7 +12,6 @@ import { resolveMixControls } from './mix-controls.js';
 import { compileMixPlan, type MixPlan } from './mix-plan.js';
 import { MonitorStage } from './monitor-stage.js';
 import { SettingsRegistry } from './settings-registry.js';
-import { scaleSmoothed } from './smoothed-route.js';
 import { StripStage } from './strip-stage.js';
 
 export interface MixEngineOptions {
@@ -37,7 +36,7 @@ export class MixEngine {
   private readonly settings = new SettingsRegistry();
   private readonly k: number;
   /** Gain over every output, gliding to 0 when the engine is asked to fade out (a stop without a click). */
-  private outputCurrent = 1;
+  private readonly outputGain = Float64Array.of(1);
   private outputTarget = 1;
 
   /** An engine for `session` (compiled into its plan here), with the session's parameters applied. */
@@ -120,11 +119,7 @@ export class MixEngine {
     this.strips.process(input, inChannels, output, outChannels);
     this.buses.process(output, outChannels);
     this.monitor.process(output, outChannels);
-    if (this.outputCurrent === 1 && this.outputTarget === 1) return;
-    let g = this.outputCurrent;
-    for (let c = 0; c < outChannels; c++)
-      g = scaleSmoothed(output, c * B, B, this.outputCurrent, this.outputTarget, this.k);
-    this.outputCurrent = g;
+    scaleSmoothed(output, 0, B, outChannels, B, this.outputGain, 0, this.outputTarget, this.k);
   }
 
   /** Delay from input to the master's outputs (its limiters' lookahead along the longest path). */

@@ -1,12 +1,8 @@
 // Smoothed gains of the mix graph: a gain matrix from a source's channels into chosen channels of a planar
-// destination (a strip's pan into its output bus, a send, a listen feed), and an in-place smoothed scalar gain
-// (faders). Every coefficient glides with the same one-pole as the old mixer (dsp/gain.ts), so pans, send
-// levels and mutes move without clicks. Pure; nothing here allocates after construction.
+// destination (a strip's pan into its output bus, a send, a listen feed). Every coefficient glides with the
+// one-pole smoother of dsp/gain.ts, so pans, send levels and mutes move without clicks. Pure; nothing here allocates after construction.
 import { mixSmoothed } from '../dsp/gain.js';
 import type { SettingsRegistry } from './settings-registry.js';
-
-/** Below this difference a smoother snaps to its target (as mixSmoothed does), so settled gains are exact. */
-const SNAP = 1e-9;
 
 export class SmoothedRoute {
   /** Gains now and where they glide to, row-major: rows = destination channels, cols = source channels. */
@@ -47,31 +43,8 @@ export class SmoothedRoute {
       if (row >= dstChannels) continue;
       for (let c = 0; c < cols; c++) {
         const i = r * cols + c;
-        const from = srcOffset + c * frames;
-        current[i] = mixSmoothed(src, from, dst, row * frames, frames, current[i]!, target[i]!, k);
+        mixSmoothed(src, srcOffset + c * frames, dst, row * frames, frames, current, i, target[i]!, k);
       }
     }
   }
-}
-
-/** Multiplies `frames` samples of `buf` from `offset` in place by a gain gliding from `current` to `target`. */
-export function scaleSmoothed(
-  buf: Float32Array,
-  offset: number,
-  frames: number,
-  current: number,
-  target: number,
-  k: number,
-): number {
-  let g = current;
-  if (g === target) {
-    if (g !== 1) for (let i = 0; i < frames; i++) buf[offset + i]! *= g;
-    return g;
-  }
-  for (let i = 0; i < frames; i++) {
-    g += (target - g) * k;
-    if (Math.abs(target - g) < SNAP) g = target;
-    buf[offset + i]! *= g;
-  }
-  return g;
 }

@@ -8,7 +8,7 @@
 // Sends are added into their bus at their tap the moment the signal passes it, so no tap is ever copied.
 // Mute silences the post-fader signal and what is taken from it; pre-fader sends, PFL and pre-fader direct
 // outs keep playing (Ardour's default: mute does not affect pre-fader sends).
-import { dbToGain, mixSmoothed, smoothingCoefficient } from '../dsp/gain.js';
+import { dbToGain, mixSmoothed, scaleSmoothed, smoothingCoefficient } from '../dsp/gain.js';
 import { BIQUAD_COEFFS, BIQUAD_STATE, processBiquad } from '../dsp/biquad.js';
 import { blockGlideCoefficient, processBiquadGlide, stepGlide } from '../dsp/biquad-glide.js';
 import { Compressor, COMPRESSOR_SETTINGS, type CompressorParams } from '../dsp/compressor.js';
@@ -23,7 +23,7 @@ import type { MixBuffers } from './mix-buffers.js';
 import type { MixControls } from './mix-controls.js';
 import type { MixPlan, SendTap, StripPlan } from './mix-plan.js';
 import type { SettingsRegistry } from './settings-registry.js';
-import { scaleSmoothed, SmoothedRoute } from './smoothed-route.js';
+import { SmoothedRoute } from './smoothed-route.js';
 
 const SECTIONS = HPF_SECTIONS + EQ_SECTIONS;
 const TAPS: readonly SendTap[] = ['input', 'pre-eq', 'post-eq', 'pre-fader', 'post-fader'];
@@ -46,7 +46,8 @@ interface StripRuntime {
   readonly plan: StripPlan;
   readonly trimCurrent: Float64Array;
   readonly trimTarget: Float64Array;
-  levelCurrent: number;
+  /** The fader × mute gain now (one slot: the smoother writes it back). */
+  readonly level: Float64Array;
   /** LEVEL, GATE_ON, COMP_ON, LISTEN_PRE. */
   readonly switches: Float64Array;
   readonly gate: Gate;
@@ -120,7 +121,7 @@ export class StripStage {
         plan: sp,
         trimCurrent: new Float64Array(2),
         trimTarget: settings.take(2),
-        levelCurrent: 0,
+        level: new Float64Array(1),
         switches: settings.take(SWITCHES),
         gate: new Gate({ sampleRate: fs, settings: settings.take(GATE_SETTINGS) }, strip.gate),
         comp: new Compressor(
@@ -191,7 +192,7 @@ export class StripStage {
     this.activeCoeffs.set(this.coeffs);
     for (const rt of this.strips) {
       rt.trimCurrent.set(rt.trimTarget);
-      rt.levelCurrent = rt.switches[LEVEL]!;
+      rt.level[0] = rt.switches[LEVEL]!;
       rt.output.settle();
       rt.listen.settle();
       for (const s of rt.sends) s.settle();
@@ -213,11 +214,10 @@ export class StripStage {
       const channels = plan.channels;
       for (let c = 0; c < channels; c++) {
         const ch = plan.inputs[c]!;
-        const trim = rt.trimCurrent[c]!;
         const target = rt.trimTarget[c]!;
         // The trim writes the work block: clear it, then add the input through the smoothed gain.
         work.fill(0, c * B, (c + 1) * B);
-        if (ch < inChannels) rt.trimCurrent[c] = mixSmoothed(input, ch * B, work, c * B, B, trim, target, k);
+        if (ch < inChannels) mixSmoothed(input, ch * B, work, c * B, B, rt.trimCurrent, c, target, k);
         else rt.trimCurrent[c] = target;
       }
       emit(rt.sendsByTap[0]!, work, busSum, B, k);
@@ -255,16 +255,14 @@ export class StripStage {
       if (listenPre) rt.listen.mixInto(work, 0, busSum, Infinity, B, k);
       if (plan.directOut?.tap === 'pre-fader') this.directOut(plan, output, outChannels);
 
-      let level = rt.levelCurrent;
-      const levelTarget = switches[LEVEL]!;
-      for (let c = 0; c < channels; c++)
-        level = scaleSmoothed(work, c * B, B, rt.levelCurrent, levelTarget, k);
-      rt.levelCurrent = level;
+      scaleSmoothed(work, 0, B, channels, B, rt.level, 0, switches[LEVEL]!, k);
       for (let c = 0; c < channels; c++) {
         let peak = 0;
         for (let i = c * B; i < (c + 1) * B; i++) peak = Math.max(peak, Math.abs(work[i]!));
         this.peaks[plan.meterOffset + c] = peak;
-        this.truePeaks[plan.meterOffset + c] = rt.truePeaks[c]!.process(work, c * B, B);
+        const meter = rt.truePeaks[c]!;
+        meter.process(work, c * B, B);
+        this.truePeaks[plan.meterOffset + c] = meter.peak;
       }
       emit(rt.sendsByTap[4]!, work, busSum, B, k);
       if (!listenPre) rt.listen.mixInto(work, 0, busSum, Infinity, B, k);
