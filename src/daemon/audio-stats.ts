@@ -1,11 +1,13 @@
-// Logs the audio counters when they move: underruns (the worker was late for a block), dropped frames
-// (latency resync after one), ring overflows and the xruns the device reported. Quiet while all is well.
+// Logs the audio counters when they move: underruns (the worker was late for a block), of which catch-up
+// underruns (the server itself woke late and ran two cycles back to back), dropped frames (late blocks
+// skipped when they arrive), ring overflows and the xruns the device reported. Quiet while all is well.
 import type { EngineViews } from '../engine/shared/layout.js';
 import { Stat } from '../engine/shared/layout.js';
 import type { Logger } from './log.js';
 
 const WATCHED = [
   ['underruns', Stat.Underruns],
+  ['catchUpUnderruns', Stat.CatchUpUnderruns],
   ['droppedFrames', Stat.DroppedFrames],
   ['inputOverflows', Stat.InputOverflows],
   ['outputOverflows', Stat.OutputOverflows],
