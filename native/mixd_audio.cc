@@ -85,10 +85,12 @@ struct Stream {
   // Callback-thread only: when the previous callback ran, and the nominal period (to tell catch-up cycles).
   uint64_t prevCallbackNs = 0;
   double nsPerFrame = 0;
-  // Callback-thread only: frames of cycles that played silence whose answers are still to come (to skip),
-  // and whether the previous cycle's input reached the worker (if not, no answer will come for it).
-  uint64_t owedFrames = 0;
-  bool prevInputAccepted = true;
+  // Callback-thread only: input frames queued for the worker so far. Output frame x answers input frame
+  // x − prime, so this count says which output frames the current cycle is due to play.
+  uint64_t inputQueued = 0;
+  // When input had to be dropped (the worker stalled for a whole ring), the answers to what was queued before
+  // belong to cycles long gone: output frames before this position are all stale.
+  uint64_t dueFloor = 0;
   sem_t ready;
   std::atomic<uint64_t> counters[kStatCount];
   std::atomic<uint64_t> lastCallbackNs{0};
@@ -124,39 +126,37 @@ int onAudio(const void *input, void *output, unsigned long frameCount, const PaS
   // however fast the worker polls.
   float *const *out = static_cast<float *const *>(output);
   uint64_t avail = s->out.readable();
-  // Blocks owed to cycles that already played silence arrive late: skip them, so every block is played in
-  // its own cycle or not at all and the added latency never moves.
-  if (s->owedFrames > 0 && avail > 0) {
-    uint64_t stale = std::min(s->owedFrames, avail);
+  // This cycle is due the output frames from `due` on: the answers to the newest queued input, one block (or,
+  // when the host's period is longer, one period) ago. Older frames are answers that came too late for their
+  // own cycle (which played silence): they are skipped, so every block plays in its own cycle or not at all
+  // and the added latency never moves. Positions, not a tally: nothing can drift.
+  uint64_t latency = std::max<uint64_t>(s->primeFrames, frames);
+  uint64_t due = s->inputQueued + s->primeFrames > latency ? s->inputQueued + s->primeFrames - latency : 0;
+  due = std::max(due, s->dueFloor);
+  uint64_t readAt = s->out.readPosition();
+  if (readAt < due && avail > 0) {
+    uint64_t stale = std::min(due - readAt, avail);
     s->out.skip(stale);
-    s->owedFrames -= stale;
     avail -= stale;
     s->counters[kDroppedFrames].fetch_add(stale, std::memory_order_relaxed);
-  }
-  // Safety net for lost accounting (e.g. after input overflows): never hold more than the prime.
-  if (avail >= uint64_t(s->primeFrames) + s->blockFrames) {
-    uint64_t excess = avail - s->primeFrames;
-    s->out.skip(excess);
-    s->counters[kDroppedFrames].fetch_add(excess, std::memory_order_relaxed);
-    avail -= excess;
   }
   if (avail >= frames) {
     s->out.readPlanar(out, s->outChannels, frames);
   } else {
     for (uint32_t c = 0; c < s->outChannels; c++) std::memset(out[c], 0, sizeof(float) * frames);
     s->counters[kUnderruns].fetch_add(1, std::memory_order_relaxed);
-    // The late answer will still come, unless the input it answers was dropped.
-    if (s->prevInputAccepted) s->owedFrames += frames;
     // A cycle that follows the previous one by under half a period is the server catching up after it woke
     // late itself: the worker had no time to answer, so the underrun is the server's lateness, not mixd's.
     if (double(interval) < 0.5 * s->nsPerFrame * frames) s->counters[kCatchUpUnderruns].fetch_add(1, std::memory_order_relaxed);
   }
 
-  s->prevInputAccepted = s->in.writable() >= frames;
-  if (s->prevInputAccepted)
+  if (s->in.writable() >= frames) {
     s->in.writePlanar(static_cast<const float *const *>(input), input ? s->inChannels : 0, frames);
-  else
+    s->inputQueued += frames;
+  } else {
+    s->dueFloor = s->inputQueued + s->primeFrames;
     s->counters[kInputOverflows].fetch_add(1, std::memory_order_relaxed);
+  }
   sem_post(&s->ready);
   return paContinue;
 }
@@ -459,7 +459,9 @@ napi_value Open(napi_env env, napi_callback_info info) {
   s->primeFrames = uint32_t(block);
   s->deadNs = uint64_t(deadMs * 1e6);
   s->in.reset(std::max(1u, s->inChannels), uint32_t(block * ringBlocks));
-  s->out.reset(s->outChannels, uint32_t(block * ringBlocks));
+  // Room for the answers to a full input ring on top of the prime and a cycle: after a long stall the worker
+  // answers its whole backlog at once, and a push that found no room would lose a block for good.
+  s->out.reset(s->outChannels, uint32_t(block * (2 * ringBlocks + 2)));
   s->out.writeSilence(s->primeFrames);  // one block in flight: the added latency is exactly one period
   s->inBlock = inBlock;
   s->outBlock = outBlock;

@@ -20,6 +20,8 @@ class SpscRing {
   uint32_t channels() const { return channels_; }
   uint32_t capacity() const { return capacity_; }
 
+  // Frames consumed so far (consumer side): the stream position of the next frame to read.
+  uint64_t readPosition() const { return read_.load(std::memory_order_relaxed); }
   // Frames readable now (consumer side).
   uint64_t readable() const {
     return write_.load(std::memory_order_acquire) - read_.load(std::memory_order_relaxed);

@@ -18,7 +18,7 @@ describe('binding with a late worker', () => {
     server = await startJackd({ period: P, inputs: 2, outputs: 2, sync: true });
     const child = spawn(
       process.execPath,
-      [FIXTURE, '7', '2500,4500', '1000,1400,1800,2200,3000,3400,3800,4200,5000'],
+      [FIXTURE, '7', '2500,3500:100,4500', '1000,1400,1800,2200,3000,3400,3800,4200,5000'],
       {
         env: server.env,
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -69,12 +69,14 @@ describe('binding with a late worker', () => {
   it('plays silence for the blocks the worker missed and counts them as underruns', () => {
     const silent = blocks.filter((b) => b === 'silent').length;
     console.log(`late worker: ${silent} silent blocks of ${blocks.length}`);
-    // Two naps of ~3.75 periods (3 or 4 silent each) and nine slow pairs (1 or 2 silent each: the late
-    // block's own cycle and, as the phase falls, the next, whose block is not ready either).
-    expect(silent).toBeGreaterThanOrEqual(2 * 3 + 9);
-    expect(silent).toBeLessThanOrEqual(2 * 4 + 9 * 2 + 12); // plus a few the host may add on a shared VM
+    // Two naps of ~3.75 periods (3 or 4 silent each), one of 37.5 periods that overflows the input ring
+    // (37 or 38), and nine slow pairs (1 or 2 silent each: the late block's own cycle and, as the phase
+    // falls, the next, whose block is not ready either).
+    expect(silent).toBeGreaterThanOrEqual(2 * 3 + 37 + 9);
+    expect(silent).toBeLessThanOrEqual(2 * 4 + 38 + 9 * 2 + 12); // plus a few the host may add on a shared VM
     expect(stats[1]).toBeGreaterThanOrEqual(silent); // underrun counter (the first ones are at start-up)
     expect(stats[4]).toBeGreaterThan(0); // stale frames dropped to restore the latency
+    expect(stats[2]).toBeGreaterThan(0); // the long nap overflowed the input ring
   });
 
   it('every other block is the input, exactly, two periods later: the latency did not grow', () => {
