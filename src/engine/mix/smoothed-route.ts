@@ -1,6 +1,7 @@
 // Smoothed gains of the mix graph: a gain matrix from a source's channels into chosen channels of a planar
 // destination (a strip's pan into its output bus, a send, a listen feed). Every coefficient glides with the
-// one-pole smoother of dsp/gain.ts, so pans, send levels and mutes move without clicks. Pure; nothing here allocates after construction.
+// one-pole smoother of dsp/gain.ts, so pans, send levels and mutes move without clicks. Pure; nothing here
+// allocates after construction.
 import { mixSmoothed } from '../dsp/gain.js';
 import type { SettingsRegistry } from './settings-registry.js';
 
